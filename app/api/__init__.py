@@ -1,0 +1,1 @@
+"""The REST API and the WebSocket under /api/v1."""

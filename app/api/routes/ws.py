@@ -1,0 +1,175 @@
+"""The live stream of a board: catch-up from the event log, then live events.
+
+Close codes: 4401 not signed in, 4403 not a member, 4404 no such board, 4400 a bad
+query; 1013 when this client fell too far behind (reconnect and catch up with since=)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio
+from fastapi import APIRouter, WebSocket
+from fastapi.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
+
+from app.api.deps import resolve_principal
+from app.auth_cookies import LANGUAGE_COOKIE, candidate_tokens
+from app.errors import Forbidden, PajaError
+from app.hub.channel import Subscriber
+from app.i18n import pick_language
+from app.services import events, public
+from app.services.members import Actor, actor_for, get_board
+from app.web.render import encode_events
+
+router = APIRouter()
+
+CATCH_UP_BATCH = 100
+CLOSE_CODES = {401: 4401, 403: 4403, 404: 4404}
+CLOSE_TOO_SLOW = 1013
+
+
+@router.websocket("/boards/{board_id}/ws")
+async def board_stream(websocket: WebSocket, board_id: str) -> None:
+    await websocket.accept()
+    try:
+        since = _since(websocket)
+        actor, language = await run_in_threadpool(_authorise, websocket, board_id)
+    except PajaError as error:
+        await websocket.close(CLOSE_CODES.get(error.status_code, 4400), error.message[:120])
+        return
+    hub = websocket.app.state.hub
+    subscriber = await hub.subscribe(board_id, language)
+    try:
+        stream = _Stream(websocket, subscriber, actor)
+        await stream.run(since)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        await hub.unsubscribe(subscriber)
+
+
+def _since(websocket: WebSocket) -> int | None:
+    raw = websocket.query_params.get("since")
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise PajaError("since must be a whole number of zero or more.")
+    return int(raw)
+
+
+def _authorise(websocket: WebSocket, board_id: str) -> tuple[Actor, str]:
+    """Resolve who is connecting; browsers (cookie auth) must come from an allowed origin."""
+    state = websocket.app.state
+    query_token = websocket.query_params.get("token")
+    if query_token is None:
+        _check_origin(websocket, state.settings.base_url)
+    tokens = [query_token] if query_token else candidate_tokens(websocket, board_id)
+    with state.db.session() as session:
+        principal = resolve_principal(session, state.settings, tokens)
+        actor = actor_for(session, principal, board_id)
+        board = get_board(session, board_id)
+    language = pick_language(
+        websocket.query_params.get("lang"), websocket.cookies.get(LANGUAGE_COOKIE), board.language
+    )
+    return actor, language
+
+
+def _check_origin(websocket: WebSocket, base_url: str) -> None:
+    """Refuse cross-site WebSocket hijacking: a cookie alone does not open the stream."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return
+    allowed = {urlsplit(base_url).netloc, websocket.headers.get("host", "")}
+    if urlsplit(origin).netloc not in allowed:
+        raise Forbidden("This page may not open the board's live stream.")
+
+
+class _Stream:
+    """One client's session: a sender and a receiver; when either ends, both stop."""
+
+    def __init__(self, websocket: WebSocket, subscriber: Subscriber, actor: Actor) -> None:
+        self.websocket = websocket
+        self.subscriber = subscriber
+        self.actor = actor
+        self.sent_seq = subscriber.start_seq
+        self._send_lock = anyio.Lock()
+
+    async def run(self, since: int | None) -> None:
+        await self._catch_up(since)
+        async with anyio.create_task_group() as group:
+            group.start_soon(self._guarded, self._send_live, group.cancel_scope)
+            group.start_soon(self._guarded, self._receive, group.cancel_scope)
+
+    @staticmethod
+    async def _guarded(task: Any, scope: anyio.CancelScope) -> None:
+        try:
+            await task()
+        finally:
+            scope.cancel()
+
+    async def _catch_up(self, since: int | None) -> None:
+        head = self.subscriber.start_seq
+        if since is None or since == head:
+            return
+        settings = self.websocket.app.state.settings
+        if since > head or head - since > settings.catch_up_limit:
+            await self._send_snapshot()
+            return
+        missed = await run_in_threadpool(self._load, since, head)
+        for start in range(0, len(missed), CATCH_UP_BATCH):
+            batch = missed[start : start + CATCH_UP_BATCH]
+            await self._send(encode_events(batch, self.subscriber.language))
+        self.sent_seq = head
+
+    def _load(self, since: int, head: int) -> list:
+        with self.websocket.app.state.db.session() as session:
+            return events.since(session, self.actor.board_id, since, head - since)
+
+    async def _send_snapshot(self) -> None:
+        snapshot = await run_in_threadpool(self._snapshot)
+        self.sent_seq = max(self.sent_seq, snapshot.seq)
+        frame = {"type": "snapshot", "seq": snapshot.seq, "data": snapshot.model_dump(mode="json")}
+        await self._send(json.dumps(frame, ensure_ascii=False))
+
+    def _snapshot(self) -> Any:
+        with self.websocket.app.state.db.session() as session:
+            return public.snapshot(session, get_board(session, self.actor.board_id), self.actor)
+
+    async def _send_live(self) -> None:
+        while (frame := await self.subscriber.next_frame()) is not None:
+            if frame.last_seq <= self.sent_seq:
+                continue
+            text = frame.text
+            if frame.first_seq <= self.sent_seq:
+                fresh = [e for e in frame.events if e.seq > self.sent_seq]
+                text = encode_events(fresh, self.subscriber.language)
+            await self._send(text)
+            self.sent_seq = frame.last_seq
+        await self.websocket.close(CLOSE_TOO_SLOW, "Too far behind; reconnect with since=")
+
+    async def _receive(self) -> None:
+        while True:
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            reply = _answer(message.get("text"))
+            await self._send(json.dumps(reply, ensure_ascii=False))
+
+    async def _send(self, text: str) -> None:
+        async with self._send_lock:
+            await self.websocket.send_text(text)
+
+
+def _answer(text: str | None) -> dict[str, Any]:
+    """Clients may ping; anything else gets an error frame and the stream goes on."""
+    if text is None:
+        return {"type": "error", "detail": "Binary frames are not understood; send JSON text."}
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return {"type": "error", "detail": "The frame is not JSON."}
+    if isinstance(message, dict) and message.get("type") == "ping":
+        return {"type": "pong", "data": message.get("data")}
+    return {"type": "error", "detail": "Unknown message; the only one understood is ping."}

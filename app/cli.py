@@ -1,0 +1,122 @@
+"""The `paja` command: serve, migrate, create-facilitator."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+
+from app.config import Settings, get_settings
+from app.db import Database, migrate
+from app.errors import PajaError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except PajaError as error:
+        print(f"paja: {error.message}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="paja", description="Paja, the live workshop board.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="apply migrations, then serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--demo", action="store_true", help="create a demo board and print links")
+    serve.set_defaults(handler=_serve)
+
+    migrate_cmd = commands.add_parser("migrate", help="apply pending migrations and exit")
+    migrate_cmd.set_defaults(handler=_migrate)
+
+    create = commands.add_parser("create-facilitator", help="add a facilitator account")
+    create.add_argument("email")
+    create.add_argument("--password", help="prompted for when not given")
+    create.add_argument("--name", default="")
+    create.set_defaults(handler=_create_facilitator)
+    return parser
+
+
+def _database_url() -> str:
+    return get_settings().database_url.get_secret_value()
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    migrate(_database_url())
+    print("paja: the database schema is up to date.")
+    return 0
+
+
+def _create_facilitator(args: argparse.Namespace) -> int:
+    from app.services import accounts
+
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password again: "):
+            print("paja: the passwords differ.", file=sys.stderr)
+            return 1
+    migrate(_database_url())
+    database = Database(_database_url())
+    with database.session() as session:
+        facilitator = accounts.create_facilitator(session, args.email, password, args.name)
+    database.dispose()
+    print(f"paja: facilitator {facilitator.email} created.")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    if args.workers > 1 and settings.redis_url is None:
+        print(
+            "paja: --workers above 1 needs PAJA_REDIS_URL, so that every worker hears every "
+            "board's events.",
+            file=sys.stderr,
+        )
+        return 2
+    migrate(_database_url())
+    if args.demo:
+        _print_demo(_public_address(settings, args))
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        ws_max_size=settings.ws_max_frame_bytes,
+        ws_per_message_deflate=False,
+        proxy_headers=True,
+        log_level="info",
+    )
+    return 0
+
+
+def _public_address(settings: Settings, args: argparse.Namespace) -> str:
+    """PAJA_BASE_URL when set; otherwise where this server actually listens."""
+    if "base_url" in settings.model_fields_set:
+        return settings.base_url
+    return f"http://{args.host}:{args.port}"
+
+
+def _print_demo(base: str) -> None:
+    from app.demo import ensure_demo
+
+    database = Database(_database_url())
+    with database.session() as session:
+        demo = ensure_demo(session, get_settings())
+    database.dispose()
+    print(
+        "\nPaja demo\n"
+        f"  facilitator: {base}/login  ({demo.email} / {demo.password})\n"
+        f"  participants: {base}/b/{demo.board_id}  (or {base}/join with code {demo.join_code})\n",
+        flush=True,
+    )

@@ -1,0 +1,76 @@
+"""Settings, read once from the environment (prefix PAJA_) and an optional .env file."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/paja.db"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; the contract lists the public ones."""
+
+    model_config = SettingsConfigDict(env_prefix="PAJA_", env_file=".env", extra="ignore")
+
+    database_url: SecretStr = SecretStr(DEFAULT_DATABASE_URL)
+    redis_url: SecretStr | None = None
+    secret_key: SecretStr | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    data_dir: Path = Path("./data")
+
+    # Limits. The README's "Limits" table mirrors these; tests/test_docs.py keeps it honest.
+    max_note_chars: int = Field(default=5000, ge=1)
+    max_comment_chars: int = Field(default=2000, ge=1)
+    max_title_chars: int = Field(default=200, ge=1)
+    max_question_chars: int = Field(default=2000, ge=1)
+    max_columns_per_board: int = Field(default=50, ge=1)
+    max_notes_per_board: int = Field(default=5000, ge=1)
+    max_participants_per_board: int = Field(default=2000, ge=1)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    ws_max_frame_bytes: int = Field(default=64 * 1024, ge=1024)
+    ws_queue_frames: int = Field(default=256, ge=8)
+    catch_up_limit: int = Field(default=1000, ge=10)
+    participant_token_days: int = Field(default=90, ge=1)
+    facilitator_token_days: int = Field(default=14, ge=1)
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.get_secret_value().startswith("sqlite")
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Secure cookies whenever the public address is HTTPS."""
+        return self.base_url.startswith("https://")
+
+    def secret(self) -> bytes:
+        """The signing key: the configured one, or one generated once and kept in data_dir."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        return _stored_secret(self.data_dir.resolve())
+
+
+@lru_cache
+def _stored_secret(data_dir: Path) -> bytes:
+    """Generate the key on first start so a restart keeps everyone's sessions."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip().encode()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """One Settings per process; tests clear the cache to override it."""
+    return Settings()

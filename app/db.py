@@ -1,0 +1,109 @@
+"""The engine, sessions, and the commit hook that hands recorded events to the hub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+PENDING_EVENTS = "pending_events"
+
+
+@dataclass(frozen=True, slots=True)
+class BoardEvent:
+    """One committed change, as the hub and the WebSocket see it."""
+
+    board_id: str
+    seq: int
+    type: str
+    data: dict[str, Any] = field(hash=False)
+
+
+Publisher = Callable[[list[BoardEvent]], None]
+
+
+def make_engine(url: str) -> Engine:
+    """An engine tuned per backend: SQLite gets WAL, foreign keys and write-ahead locking."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """BEGIN IMMEDIATE takes the write lock up front, so two writers queue instead of
+    deadlocking on a lock upgrade; pysqlite's own transaction handling is switched off."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """Owns the engine and publishes each transaction's events once it has committed."""
+
+    def __init__(self, url: str, publish: Publisher | None = None) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.publish: Publisher | None = publish
+        self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+        event.listen(self._sessions, "after_commit", self._after_commit)
+        event.listen(self._sessions, "after_rollback", self._after_rollback)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    def _after_commit(self, session: Session) -> None:
+        pending: list[BoardEvent] = session.info.pop(PENDING_EVENTS, [])
+        if pending and self.publish is not None:
+            self.publish(pending)
+
+    @staticmethod
+    def _after_rollback(session: Session) -> None:
+        session.info.pop(PENDING_EVENTS, None)
+
+    def ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate(url: str) -> None:
+    """Bring the schema to the newest revision; the schema comes from nowhere else."""
+    make_engine(url).dispose()  # creates the SQLite directory if needed
+    command.upgrade(alembic_config(url), "head")

@@ -1,0 +1,1 @@
+"""Fan-out of committed board events to the WebSocket clients of this process."""

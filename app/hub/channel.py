@@ -1,0 +1,148 @@
+"""One board's fan-out: puts events in seq order, fills gaps from the log, encodes each
+batch once per language, and hands the same string to every subscriber."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from app.db import BoardEvent
+
+Encoder = Callable[[Sequence[BoardEvent], str], str]
+LoadSince = Callable[[str, int], Awaitable[list[BoardEvent]]]
+LoadHead = Callable[[str], Awaitable[int]]
+
+GAP_WAIT_SECONDS = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A batch of consecutive events and its encoded text for one language."""
+
+    events: tuple[BoardEvent, ...]
+    text: str
+
+    @property
+    def first_seq(self) -> int:
+        return self.events[0].seq
+
+    @property
+    def last_seq(self) -> int:
+        return self.events[-1].seq
+
+
+class Subscriber:
+    """One WebSocket client's bounded queue. The channel never waits for a client: when
+    the queue is full the client is marked overflowed and its socket is closed so it
+    reconnects and catches up with since=, while the board goes on for everyone else."""
+
+    def __init__(self, board_id: str, language: str, max_frames: int) -> None:
+        self.board_id = board_id
+        self.language = language
+        self.max_frames = max_frames
+        self.overflowed = False
+        self.start_seq = 0
+        self._frames: deque[Frame] = deque()
+        self._wakeup = asyncio.Event()
+
+    def offer(self, frame: Frame) -> None:
+        if self.overflowed:
+            return
+        if len(self._frames) >= self.max_frames:
+            self.overflowed = True
+            self._frames.clear()
+        else:
+            self._frames.append(frame)
+        self._wakeup.set()
+
+    async def next_frame(self) -> Frame | None:
+        """The next frame, or None once the subscriber has overflowed."""
+        while not self._frames and not self.overflowed:
+            self._wakeup.clear()
+            await self._wakeup.wait()
+        return None if self.overflowed else self._frames.popleft()
+
+
+class BoardChannel:
+    """Delivers every event of one board exactly once and in seq order, whatever order
+    commits (threads, workers, Redis) announce them in."""
+
+    def __init__(
+        self, board_id: str, encode: Encoder, load_since: LoadSince, load_head: LoadHead
+    ) -> None:
+        self.board_id = board_id
+        self.subscribers: set[Subscriber] = set()
+        self.last_seq = 0
+        self._encode = encode
+        self._load_since = load_since
+        self._load_head = load_head
+        self._pending: dict[int, BoardEvent] = {}
+        self._ready = asyncio.Event()
+        self._flush_scheduled = False
+        self._gap_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Take the log's head as the starting point; events heard meanwhile are kept."""
+        self.last_seq = await self._load_head(self.board_id)
+        self._ready.set()
+        self._schedule_flush()
+
+    async def wait_ready(self) -> None:
+        await self._ready.wait()
+
+    def receive(self, events: Sequence[BoardEvent]) -> None:
+        """Called on the event loop for every event announced for this board."""
+        for event in events:
+            if event.seq > self.last_seq:
+                self._pending[event.seq] = event
+        if self._ready.is_set():
+            self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        # Deferring to the next loop turn batches every commit announced meanwhile.
+        if not self._flush_scheduled and self._pending:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        batch: list[BoardEvent] = []
+        while (event := self._pending.pop(self.last_seq + 1, None)) is not None:
+            batch.append(event)
+            self.last_seq = event.seq
+        for stale in [s for s in self._pending if s <= self.last_seq]:
+            del self._pending[stale]
+        if batch:
+            self._deliver(tuple(batch))
+        if self._pending and self._gap_task is None:
+            self._gap_task = asyncio.create_task(self._fill_gap())
+
+    def _deliver(self, batch: tuple[BoardEvent, ...]) -> None:
+        texts: dict[str, Frame] = {}
+        for subscriber in list(self.subscribers):
+            frame = texts.get(subscriber.language)
+            if frame is None:
+                frame = Frame(batch, self._encode(batch, subscriber.language))
+                texts[subscriber.language] = frame
+            subscriber.offer(frame)
+
+    async def _fill_gap(self) -> None:
+        """An event is missing (a slow commit hook, a lost Redis message): wait briefly
+        for it, then read it from the log, which holds every committed event."""
+        try:
+            await asyncio.sleep(GAP_WAIT_SECONDS)
+            if self._pending:
+                self.receive(await self._load_since(self.board_id, self.last_seq))
+        finally:
+            self._gap_task = None
+            if self._pending:
+                self._schedule_flush()
+
+    async def close(self) -> None:
+        if self._gap_task is not None:
+            self._gap_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._gap_task

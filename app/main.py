@@ -1,0 +1,75 @@
+"""Builds the ASGI app: settings, database, hub, routes, middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__, errors_http
+from app.api.routes import auth, boards, health, notes, ws
+from app.config import Settings, get_settings
+from app.db import BoardEvent, Database
+from app.hub.base import Hub
+from app.hub.memory import MemoryHub
+from app.middleware import BodySizeLimit, CrossSiteRefusal, SecurityHeaders
+from app.models import Board
+from app.services import events
+from app.web import pages
+from app.web.render import encode_events
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def build_hub(settings: Settings, db: Database) -> Hub:
+    """The hub reads the log through these two loaders to start and to fill gaps."""
+
+    async def load_since(board_id: str, seq: int) -> list[BoardEvent]:
+        def read() -> list[BoardEvent]:
+            with db.session() as session:
+                return events.since(session, board_id, seq, settings.catch_up_limit)
+
+        return await run_in_threadpool(read)
+
+    async def load_head(board_id: str) -> int:
+        def read() -> int:
+            with db.session() as session:
+                board = session.get(Board, board_id)
+                return board.seq if board else 0
+
+        return await run_in_threadpool(read)
+
+    return MemoryHub(encode_events, load_since, load_head, max_frames=settings.ws_queue_frames)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    db = Database(settings.database_url.get_secret_value())
+    hub = build_hub(settings, db)
+    db.publish = hub.publish
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await hub.start()
+        yield
+        await hub.close()
+        db.dispose()
+
+    app = FastAPI(title="Paja", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.db = db
+    app.state.hub = hub
+    errors_http.install(app)
+    app.include_router(health.router)
+    for router in (auth.router, boards.router, notes.router, ws.router):
+        app.include_router(router, prefix="/api/v1")
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(CrossSiteRefusal, base_url=settings.base_url)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app

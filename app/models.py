@@ -1,0 +1,199 @@
+"""Tables. Only the services touch these; the API speaks the schemas in app/schemas.py."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Alembic names constraints from this, so SQLite batch migrations can find them again.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """72 random bits: ids appear in links, so they must not be guessable or countable."""
+    return secrets.token_urlsafe(9)
+
+
+def new_board_id() -> str:
+    """96 random bits: the board id is the participants' link, the only key to the board."""
+    return secrets.token_urlsafe(12)
+
+
+class BoardStatus(StrEnum):
+    draft = "draft"
+    open = "open"
+    locked = "locked"
+    archived = "archived"
+
+
+class NoteKind(StrEnum):
+    note = "note"
+    next_step = "next_step"
+
+
+class Role(StrEnum):
+    participant = "participant"
+    facilitator = "facilitator"
+
+
+class Language(StrEnum):
+    fi = "fi"
+    sv = "sv"
+    en = "en"
+
+
+def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Any:
+    """A string foreign key that disappears with its parent (boards take everything with them)."""
+    return Field(
+        sa_column=Column(
+            String, ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=index
+        )
+    )
+
+
+class Facilitator(SQLModel, table=True):
+    __tablename__ = "facilitators"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    email: str = Field(sa_column=Column(String, unique=True, nullable=False))
+    name: str = ""
+    password_hash: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Board(SQLModel, table=True):
+    __tablename__ = "boards"
+
+    id: str = Field(default_factory=new_board_id, primary_key=True)
+    owner_id: str = _fk("facilitators.id")
+    title: str
+    event: str = ""
+    question: str = ""
+    language: str = Language.fi.value
+    status: str = BoardStatus.open.value
+    join_code: str = Field(sa_column=Column(String, unique=True, nullable=False))
+    # The last event's seq: the row lock on this counter is what keeps seq gap-free.
+    seq: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class BoardColumn(SQLModel, table=True):
+    __tablename__ = "columns"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    board_id: str = _fk("boards.id")
+    title: str
+    description: str = ""
+    position: int = 0
+
+
+class Participant(SQLModel, table=True):
+    """A member of one board: a guest who joined by link, or a facilitator of the board."""
+
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("board_id", "facilitator_id"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    board_id: str = _fk("boards.id")
+    facilitator_id: str | None = _fk("facilitators.id", nullable=True)
+    role: str = Role.participant.value
+    name: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Note(SQLModel, table=True):
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_column_position", "column_id", "position"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    board_id: str = _fk("boards.id")
+    column_id: str = _fk("columns.id")
+    author_id: str | None = Field(
+        default=None,
+        sa_column=Column(
+            String, ForeignKey("participants.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
+    author_name: str = ""
+    text: str
+    kind: str = NoteKind.note.value
+    position: int = 0
+    votes: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    __tablename__ = "comments"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    board_id: str = _fk("boards.id")
+    note_id: str = _fk("notes.id")
+    author_id: str | None = Field(
+        default=None,
+        sa_column=Column(
+            String, ForeignKey("participants.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
+    author_name: str = ""
+    text: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Vote(SQLModel, table=True):
+    __tablename__ = "votes"
+
+    note_id: str = Field(
+        sa_column=Column(String, ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
+    )
+    participant_id: str = Field(
+        sa_column=Column(
+            String, ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    board_id: str = _fk("boards.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Event(SQLModel, table=True):
+    """The board's change log: the WebSocket replays it, so it is written with the change."""
+
+    __tablename__ = "events"
+
+    board_id: str = Field(
+        sa_column=Column(String, ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True)
+    )
+    seq: int = Field(primary_key=True)
+    type: str
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuthToken(SQLModel, table=True):
+    """A bearer token or session cookie. Only its keyed hash is stored, so a leaked
+    database does not hand out sessions, and deleting the row revokes it."""
+
+    __tablename__ = "auth_tokens"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    token_hash: str = Field(sa_column=Column(String, unique=True, nullable=False))
+    facilitator_id: str | None = _fk("facilitators.id", nullable=True)
+    participant_id: str | None = _fk("participants.id", nullable=True)
+    expires_at: datetime
+    created_at: datetime = Field(default_factory=utcnow)

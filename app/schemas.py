@@ -1,0 +1,180 @@
+"""What goes over the wire. Text rules (blank, length) live in the services, so that the
+REST API, the pages and the CLI refuse the same input with the same message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.models import BoardStatus, Language, NoteKind, Role
+
+
+class Input(BaseModel):
+    """Request bodies: unknown fields are refused, so a typo is not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TokenRequest(Input):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1000)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+class ColumnCreate(Input):
+    title: str
+    description: str = ""
+    position: int | None = Field(default=None, ge=0)
+
+
+class ColumnUpdate(Input):
+    title: str | None = None
+    description: str | None = None
+    position: int | None = Field(default=None, ge=0)
+
+
+class BoardCreate(Input):
+    title: str
+    question: str = ""
+    event: str = ""
+    language: Language = Language.fi
+    template: str | None = None
+    columns: list[ColumnCreate] | None = None
+
+
+class BoardUpdate(Input):
+    title: str | None = None
+    question: str | None = None
+    event: str | None = None
+    language: Language | None = None
+    status: BoardStatus | None = None
+
+
+class ParticipantJoin(Input):
+    name: str = ""
+    passcode: str | None = None
+
+
+class ParticipantJoined(BaseModel):
+    participant_id: str
+    token: str
+    board_id: str
+
+
+class NoteCreate(Input):
+    column_id: str
+    text: str
+    kind: NoteKind = NoteKind.note
+
+
+class NoteUpdate(Input):
+    text: str | None = None
+    column_id: str | None = None
+    position: int | None = Field(default=None, ge=0)
+    kind: NoteKind | None = None
+
+
+class CommentCreate(Input):
+    text: str
+
+
+class CommentPublic(BaseModel):
+    id: str
+    note_id: str
+    text: str
+    author_name: str
+    created_at: datetime
+
+
+class NotePublic(BaseModel):
+    id: str
+    board_id: str
+    column_id: str
+    text: str
+    author_name: str
+    kind: NoteKind
+    position: int
+    votes: int
+    comments: list[CommentPublic] = []
+    created_at: datetime
+    updated_at: datetime
+
+
+class ColumnPublic(BaseModel):
+    id: str
+    board_id: str
+    title: str
+    description: str
+    position: int
+
+
+class VoteOut(BaseModel):
+    note_id: str
+    votes: int
+    voted: bool
+
+
+class Viewer(BaseModel):
+    """Who is asking: lets a page show edit controls on the viewer's own notes only."""
+
+    participant_id: str
+    role: Role
+    name: str
+    own_note_ids: list[str]
+    voted_note_ids: list[str]
+
+
+class BoardSummary(BaseModel):
+    id: str
+    title: str
+    event: str
+    question: str
+    language: Language
+    status: BoardStatus
+    join_code: str
+    seq: int
+    created_at: datetime
+    participant_count: int
+    note_count: int
+    url: str
+
+
+class BoardSnapshot(BaseModel):
+    id: str
+    title: str
+    event: str
+    question: str
+    language: Language
+    status: BoardStatus
+    join_code: str
+    seq: int
+    created_at: datetime
+    updated_at: datetime
+    columns: list[ColumnPublic]
+    notes: list[NotePublic]
+    viewer: Viewer | None = None
+
+
+class TemplateColumn(BaseModel):
+    title: str
+    description: str = ""
+
+
+class TemplateOut(BaseModel):
+    id: str
+    title: str
+    description: str
+    language: Language
+    question: str
+    columns: list[TemplateColumn]
+
+
+class Problem(BaseModel):
+    """Every error answer: `detail` is a sentence for a person."""
+
+    detail: str

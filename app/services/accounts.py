@@ -1,0 +1,116 @@
+"""Facilitator accounts and the tokens that stand for a facilitator or a participant."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from app.errors import Conflict, InvalidInput, NotAuthenticated
+from app.models import AuthToken, Facilitator, Participant, utcnow
+from app.security import dummy_verify, hash_password, new_token, token_digest, verify_password
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_CHARS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Whoever a token stands for: a facilitator account, or one board's participant."""
+
+    token_id: str
+    facilitator_id: str | None = None
+    participant_id: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    address = email.strip().lower()
+    if not EMAIL_PATTERN.match(address) or len(address) > 320:
+        raise InvalidInput("That is not an email address.")
+    return address
+
+
+def create_facilitator(session: Session, email: str, password: str, name: str = "") -> Facilitator:
+    """Add an account; the email is the login and must be new."""
+    address = normalise_email(email)
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise InvalidInput(
+            "The password must be at least {count} characters.", count=MIN_PASSWORD_CHARS
+        )
+    if session.exec(select(Facilitator).where(Facilitator.email == address)).first():
+        raise Conflict("A facilitator with the email {email} already exists.", email=address)
+    facilitator = Facilitator(
+        email=address, name=name.strip(), password_hash=hash_password(password)
+    )
+    session.add(facilitator)
+    session.commit()
+    return facilitator
+
+
+def authenticate(session: Session, email: str, password: str) -> Facilitator:
+    """The account for these credentials, or 401 without saying which half was wrong."""
+    address = email.strip().lower()
+    facilitator = session.exec(select(Facilitator).where(Facilitator.email == address)).first()
+    if facilitator is None:
+        dummy_verify()
+    elif verify_password(facilitator.password_hash, password):
+        return facilitator
+    raise NotAuthenticated("The email or the password is wrong.")
+
+
+def issue_token(
+    session: Session,
+    secret: bytes,
+    *,
+    lifetime: timedelta,
+    facilitator_id: str | None = None,
+    participant_id: str | None = None,
+) -> str:
+    """A new random token; only its keyed digest is stored."""
+    token = new_token()
+    session.add(
+        AuthToken(
+            token_hash=token_digest(secret, token),
+            facilitator_id=facilitator_id,
+            participant_id=participant_id,
+            expires_at=utcnow() + lifetime,
+        )
+    )
+    session.commit()
+    return token
+
+
+def resolve_token(session: Session, secret: bytes, token: str) -> Principal:
+    """The principal behind a token, or 401 when it is unknown, revoked or expired."""
+    row = session.exec(
+        select(AuthToken).where(AuthToken.token_hash == token_digest(secret, token))
+    ).first()
+    if row is None:
+        raise NotAuthenticated("The token is not valid. Sign in or join the board again.")
+    if _aware(row.expires_at) <= utcnow():
+        raise NotAuthenticated("The token has expired. Sign in or join the board again.")
+    return Principal(row.id, row.facilitator_id, row.participant_id)
+
+
+def revoke_token(session: Session, secret: bytes, token: str) -> None:
+    """Sign out: the token stops working everywhere at once."""
+    row = session.exec(
+        select(AuthToken).where(AuthToken.token_hash == token_digest(secret, token))
+    ).first()
+    if row is not None:
+        session.delete(row)
+        session.commit()
+
+
+def get_facilitator(session: Session, facilitator_id: str) -> Facilitator | None:
+    return session.get(Facilitator, facilitator_id)
+
+
+def get_participant(session: Session, participant_id: str) -> Participant | None:
+    return session.get(Participant, participant_id)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,272 @@
+"""Boards, their columns, and joining them."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.config import Settings
+from app.errors import InvalidInput, LimitReached
+from app.i18n import N_
+from app.models import Board, BoardColumn, Facilitator, Participant, Role
+from app.schemas import (
+    BoardCreate,
+    BoardSnapshot,
+    BoardSummary,
+    BoardUpdate,
+    ColumnCreate,
+    ColumnPublic,
+    ColumnUpdate,
+    ParticipantJoined,
+)
+from app.services import accounts, events, public
+from app.services.members import (
+    Actor,
+    get_board,
+    lock_board,
+    require_facilitator,
+    require_writable,
+)
+from app.services.templates import get_template
+from app.services.text import clean
+
+JOIN_CODE_DIGITS = 6
+DEFAULT_COLUMN_TITLE = {"fi": "Ajatuksia", "sv": "Tankar", "en": "Ideas"}
+
+
+def create_board(
+    session: Session, settings: Settings, owner: Facilitator, data: BoardCreate
+) -> BoardSnapshot:
+    """A new open board, its columns (given, from a template, or one default), and the
+    owner's membership; the first events describe the columns."""
+    columns = _initial_columns(data)
+    if len(columns) > settings.max_columns_per_board:
+        raise LimitReached(
+            "A board can have at most {count} columns.", count=settings.max_columns_per_board
+        )
+    board = Board(
+        owner_id=owner.id,
+        title=clean(data.title, field=N_("Title"), limit=settings.max_title_chars),
+        event=clean(data.event, field=N_("Event"), limit=settings.max_title_chars, required=False),
+        question=_question(data, settings),
+        language=data.language.value,
+        join_code=_unused_join_code(session),
+    )
+    session.add(board)
+    session.add(
+        Participant(
+            board_id=board.id, facilitator_id=owner.id, role=Role.facilitator, name=owner.name
+        )
+    )
+    for position, column in enumerate(columns):
+        _insert_column(session, settings, board, column, position)
+    session.commit()
+    return public.snapshot(session, board)
+
+
+def _initial_columns(data: BoardCreate) -> list[ColumnCreate]:
+    if data.columns:
+        return data.columns
+    if data.template:
+        template = get_template(data.template)
+        return [ColumnCreate(title=c.title, description=c.description) for c in template.columns]
+    return [ColumnCreate(title=DEFAULT_COLUMN_TITLE[data.language.value])]
+
+
+def _question(data: BoardCreate, settings: Settings) -> str:
+    question = data.question
+    if not question.strip() and data.template and not data.columns:
+        question = get_template(data.template).question
+    return clean(question, field=N_("Question"), limit=settings.max_question_chars, required=False)
+
+
+def _unused_join_code(session: Session) -> str:
+    """A short numeric code for the /join page; retried on the rare collision."""
+    while True:
+        code = f"{secrets.randbelow(10**JOIN_CODE_DIGITS):0{JOIN_CODE_DIGITS}d}"
+        if session.exec(select(Board.id).where(Board.join_code == code)).first() is None:
+            return code
+
+
+def list_boards(session: Session, settings: Settings, facilitator_id: str) -> list[BoardSummary]:
+    """The boards this facilitator runs, newest first, with live counts."""
+    boards = session.exec(
+        select(Board)
+        .join(Participant, col(Participant.board_id) == col(Board.id))
+        .where(Participant.facilitator_id == facilitator_id)
+        .order_by(col(Board.created_at).desc())
+    ).all()
+    ids = [b.id for b in boards]
+    notes = public.count_by_board(session, public.Note, ids)
+    people = public.count_by_board(session, Participant, ids)
+    return [
+        BoardSummary(
+            **b.model_dump(exclude={"owner_id", "updated_at"}),
+            note_count=notes.get(b.id, 0),
+            participant_count=people.get(b.id, 0),
+            url=f"{settings.base_url}/b/{b.id}",
+        )
+        for b in boards
+    ]
+
+
+def board_snapshot(session: Session, actor: Actor) -> BoardSnapshot:
+    return public.snapshot(session, get_board(session, actor.board_id), actor)
+
+
+def update_board(
+    session: Session, settings: Settings, actor: Actor, data: BoardUpdate
+) -> BoardSnapshot:
+    """Change the board's texts, language or status; one board.updated event."""
+    require_facilitator(actor)
+    board = lock_board(session, actor.board_id)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "title" in changes:
+        board.title = clean(changes["title"], field=N_("Title"), limit=settings.max_title_chars)
+    if "event" in changes:
+        board.event = clean(
+            changes["event"], field=N_("Event"), limit=settings.max_title_chars, required=False
+        )
+    if "question" in changes:
+        board.question = clean(
+            changes["question"],
+            field=N_("Question"),
+            limit=settings.max_question_chars,
+            required=False,
+        )
+    for key in ("language", "status"):
+        if key in changes:
+            setattr(board, key, changes[key].value)
+    snapshot = public.snapshot(session, board)
+    events.record(session, board, "board.updated", _board_fields(snapshot))
+    session.commit()
+    return public.snapshot(session, board, actor)
+
+
+def _board_fields(snapshot: BoardSnapshot) -> dict:
+    return snapshot.model_dump(mode="json", exclude={"columns", "notes", "viewer"})
+
+
+def add_column(
+    session: Session, settings: Settings, actor: Actor, data: ColumnCreate
+) -> ColumnPublic:
+    require_facilitator(actor)
+    board = lock_board(session, actor.board_id)
+    require_writable(board, actor)
+    existing = _columns(session, board.id)
+    if len(existing) >= settings.max_columns_per_board:
+        raise LimitReached(
+            "A board can have at most {count} columns.", count=settings.max_columns_per_board
+        )
+    position = len(existing) if data.position is None else min(data.position, len(existing))
+    column = _insert_column(session, settings, board, data, position, existing)
+    result = public.column_public(column)
+    session.commit()
+    return result
+
+
+def update_column(
+    session: Session, settings: Settings, actor: Actor, column_id: str, data: ColumnUpdate
+) -> ColumnPublic:
+    require_facilitator(actor)
+    board = lock_board(session, actor.board_id)
+    require_writable(board, actor)
+    columns = _columns(session, board.id)
+    column = next((c for c in columns if c.id == column_id), None)
+    if column is None:
+        raise InvalidInput("That column is not on this board.")
+    if data.title is not None:
+        column.title = clean(data.title, field=N_("Column title"), limit=settings.max_title_chars)
+    if data.description is not None:
+        column.description = clean(
+            data.description,
+            field=N_("Column description"),
+            limit=settings.max_question_chars,
+            required=False,
+        )
+    if data.position is not None:
+        columns.remove(column)
+        columns.insert(min(data.position, len(columns)), column)
+        _renumber(session, columns)
+    session.add(column)
+    result = public.column_public(column)
+    events.record(session, board, "column.updated", public.as_data(result))
+    session.commit()
+    return result
+
+
+def _columns(session: Session, board_id: str) -> list[BoardColumn]:
+    return list(
+        session.exec(
+            select(BoardColumn)
+            .where(BoardColumn.board_id == board_id)
+            .order_by(col(BoardColumn.position))
+        ).all()
+    )
+
+
+def _insert_column(
+    session: Session,
+    settings: Settings,
+    board: Board,
+    data: ColumnCreate,
+    position: int,
+    existing: list[BoardColumn] | None = None,
+) -> BoardColumn:
+    column = BoardColumn(
+        board_id=board.id,
+        title=clean(data.title, field=N_("Column title"), limit=settings.max_title_chars),
+        description=clean(
+            data.description,
+            field=N_("Column description"),
+            limit=settings.max_question_chars,
+            required=False,
+        ),
+    )
+    ordered = [*(existing or [])]
+    ordered.insert(position, column)
+    _renumber(session, ordered)
+    session.add(column)
+    events.record(session, board, "column.created", public.as_data(public.column_public(column)))
+    return column
+
+
+def _renumber(session: Session, columns: list[BoardColumn]) -> None:
+    for index, column in enumerate(columns):
+        if column.position != index:
+            column.position = index
+            session.add(column)
+
+
+def join_board(session: Session, settings: Settings, board_id: str, name: str) -> ParticipantJoined:
+    """Anyone with the link becomes a participant and gets a token for this board only."""
+    board = lock_board(session, board_id)
+    count = session.exec(select(func.count()).where(Participant.board_id == board.id)).one()
+    if count >= settings.max_participants_per_board:
+        raise LimitReached(
+            "The board is full: it has room for {count} people.",
+            count=settings.max_participants_per_board,
+        )
+    participant = Participant(
+        board_id=board.id,
+        name=clean(name, field=N_("Name"), limit=settings.max_title_chars, required=False),
+    )
+    session.add(participant)
+    session.flush()
+    token = accounts.issue_token(
+        session,
+        settings.secret(),
+        lifetime=timedelta(days=settings.participant_token_days),
+        participant_id=participant.id,
+    )
+    return ParticipantJoined(participant_id=participant.id, token=token, board_id=board.id)
+
+
+def find_by_join_code(session: Session, code: str) -> Board | None:
+    digits = "".join(ch for ch in code if ch.isdigit())
+    if len(digits) != JOIN_CODE_DIGITS:
+        return None
+    return session.exec(select(Board).where(Board.join_code == digits)).first()

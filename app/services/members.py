@@ -1,0 +1,84 @@
+"""Who may do what on a board: the actor behind a request, and the write checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from app.errors import BoardLocked, Forbidden, NotFound
+from app.models import Board, BoardStatus, Participant, Role
+from app.services.accounts import Principal
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A member of one board acting on it."""
+
+    board_id: str
+    participant_id: str
+    role: Role
+    name: str
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role is Role.facilitator
+
+
+def get_board(session: Session, board_id: str) -> Board:
+    board = session.get(Board, board_id)
+    if board is None:
+        raise NotFound("There is no board at this address.")
+    return board
+
+
+def lock_board(session: Session, board_id: str) -> Board:
+    """Load the board for a change, holding its row lock until commit: this serialises
+    writers per board, which is what keeps `seq` gap-free on PostgreSQL (SQLite's
+    BEGIN IMMEDIATE already serialises every writer)."""
+    board = session.exec(select(Board).where(Board.id == board_id).with_for_update()).first()
+    if board is None:
+        raise NotFound("There is no board at this address.")
+    return board
+
+
+def actor_for(session: Session, principal: Principal, board_id: str) -> Actor:
+    """The principal as a member of this board, or 403 when they are not one."""
+    get_board(session, board_id)
+    member = _membership(session, principal, board_id)
+    if member is None:
+        raise Forbidden("You are not a member of this board. Open the board's link to join.")
+    return Actor(board_id, member.id, Role(member.role), member.name)
+
+
+def _membership(session: Session, principal: Principal, board_id: str) -> Participant | None:
+    if principal.participant_id is not None:
+        member = session.get(Participant, principal.participant_id)
+        return member if member is not None and member.board_id == board_id else None
+    return session.exec(
+        select(Participant).where(
+            Participant.board_id == board_id,
+            Participant.facilitator_id == principal.facilitator_id,
+        )
+    ).first()
+
+
+def require_facilitator(actor: Actor) -> None:
+    if not actor.is_facilitator:
+        raise Forbidden("Only the board's facilitators can do this.")
+
+
+def require_writable(board: Board, actor: Actor) -> None:
+    """Locked and archived boards are read-only for everyone; drafts for participants."""
+    status = BoardStatus(board.status)
+    if status is BoardStatus.locked:
+        raise BoardLocked("The board is locked: nothing can be changed on it now.")
+    if status is BoardStatus.archived:
+        raise BoardLocked("The board is archived: nothing can be changed on it now.")
+    if status is BoardStatus.draft and not actor.is_facilitator:
+        raise BoardLocked("The board is not open yet.")
+
+
+def require_author_or_facilitator(actor: Actor, author_id: str | None) -> None:
+    if not actor.is_facilitator and author_id != actor.participant_id:
+        raise Forbidden("You can change only your own notes.")

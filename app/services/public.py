@@ -1,0 +1,97 @@
+"""Tables → wire models. Events carry these same shapes, so REST and WebSocket agree."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.models import Board, BoardColumn, Comment, Note, Participant, Vote
+from app.schemas import (
+    BoardSnapshot,
+    ColumnPublic,
+    CommentPublic,
+    NotePublic,
+    Viewer,
+)
+from app.services.members import Actor
+
+
+def comment_public(comment: Comment) -> CommentPublic:
+    return CommentPublic.model_validate(comment, from_attributes=True)
+
+
+def note_public(note: Note, comments: Iterable[Comment] = ()) -> NotePublic:
+    data = note.model_dump()
+    data["comments"] = [comment_public(c) for c in comments]
+    return NotePublic.model_validate(data)
+
+
+def column_public(column: BoardColumn) -> ColumnPublic:
+    return ColumnPublic.model_validate(column, from_attributes=True)
+
+
+def as_data(model: Any) -> dict[str, Any]:
+    """The JSON-ready dict an event stores and a client receives."""
+    return model.model_dump(mode="json")
+
+
+def note_with_comments(session: Session, note: Note) -> NotePublic:
+    comments = session.exec(
+        select(Comment).where(Comment.note_id == note.id).order_by(col(Comment.created_at))
+    ).all()
+    return note_public(note, comments)
+
+
+def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> BoardSnapshot:
+    """The whole board in one read, in display order."""
+    columns = session.exec(
+        select(BoardColumn)
+        .where(BoardColumn.board_id == board.id)
+        .order_by(col(BoardColumn.position))
+    ).all()
+    order = {c.id: c.position for c in columns}
+    notes = sorted(
+        session.exec(select(Note).where(Note.board_id == board.id)).all(),
+        key=lambda n: (order.get(n.column_id, 0), n.position, n.created_at),
+    )
+    comments_by_note: dict[str, list[Comment]] = defaultdict(list)
+    for comment in session.exec(
+        select(Comment).where(Comment.board_id == board.id).order_by(col(Comment.created_at))
+    ):
+        comments_by_note[comment.note_id].append(comment)
+    return BoardSnapshot(
+        **board.model_dump(exclude={"owner_id"}),
+        columns=[column_public(c) for c in columns],
+        notes=[note_public(n, comments_by_note[n.id]) for n in notes],
+        viewer=_viewer(session, viewer, notes) if viewer else None,
+    )
+
+
+def _viewer(session: Session, actor: Actor, notes: list[Note]) -> Viewer:
+    voted = session.exec(
+        select(Vote.note_id).where(
+            Vote.board_id == actor.board_id, Vote.participant_id == actor.participant_id
+        )
+    ).all()
+    return Viewer(
+        participant_id=actor.participant_id,
+        role=actor.role,
+        name=actor.name,
+        own_note_ids=[n.id for n in notes if n.author_id == actor.participant_id],
+        voted_note_ids=list(voted),
+    )
+
+
+def count_by_board(session: Session, model: type[Note] | type[Participant], ids: list[str]) -> dict:
+    """Rows per board for the dashboard, in one query."""
+    if not ids:
+        return {}
+    board_id = col(model.board_id)
+    rows = session.exec(
+        select(board_id, func.count()).where(board_id.in_(ids)).group_by(board_id)
+    ).all()
+    return dict(rows)

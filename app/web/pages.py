@@ -1,0 +1,503 @@
+"""Pages and their htmx fragments. Each handler validates the form, calls one service,
+and answers with a page, a fragment, or a redirect (so every form works without
+JavaScript too)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.api.deps import (
+    ActorDep,
+    SessionDep,
+    SettingsDep,
+    get_settings,
+    resolve_principal,
+)
+from app.auth_cookies import (
+    FACILITATOR_COOKIE,
+    LANGUAGE_COOKIE,
+    candidate_tokens,
+    participant_cookie,
+    set_token_cookie,
+)
+from app.errors import NotAuthenticated, PajaError
+from app.i18n import from_accept_language, pick_language, translations
+from app.models import BoardStatus, Facilitator, Language, NoteKind
+from app.schemas import (
+    BoardCreate,
+    BoardUpdate,
+    ColumnCreate,
+    CommentCreate,
+    NoteCreate,
+    NoteUpdate,
+)
+from app.services import accounts, boards, notes, templates
+from app.services.members import Actor, actor_for, get_board
+from app.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+MAX_PASTED_COLUMNS = 50
+
+
+def page_language(request: Request, board_language: str | None = None) -> str:
+    """?lang= first, then the remembered choice, then the board's, then the browser's."""
+    return pick_language(
+        request.query_params.get("lang"),
+        request.cookies.get(LANGUAGE_COOKIE),
+        board_language,
+        from_accept_language(request.headers.get("accept-language")),
+    )
+
+
+def page(
+    request: Request,
+    template: str,
+    status: int = 200,
+    board_language: str | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    language = page_language(request, board_language)
+    html = render(language, template, request=request, path=request.url.path, **context)
+    response = HTMLResponse(html, status_code=status)
+    chosen = request.query_params.get("lang")
+    if chosen:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    return page(request, "error.html", status=status, status_code=status, detail=detail)
+
+
+def say(request: Request, error: PajaError) -> str:
+    """The error's message in the language the page is shown in."""
+    return error.translated(translations(page_language(request)).gettext)
+
+
+def _current_facilitator(request: Request, session: SessionDep) -> Facilitator | None:
+    settings = get_settings(request)
+    token = request.cookies.get(FACILITATOR_COOKIE)
+    if not token:
+        return None
+    try:
+        principal = accounts.resolve_token(session, settings.secret(), token)
+    except NotAuthenticated:
+        return None
+    if principal.facilitator_id is None:
+        return None
+    return accounts.get_facilitator(session, principal.facilitator_id)
+
+
+MaybeFacilitator = Annotated[Facilitator | None, Depends(_current_facilitator)]
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+# --- facilitator: login, dashboard, creating boards ------------------------------------
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+    return page(request, "login.html", next=_safe_next(next), error=None, email="")
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    try:
+        facilitator = accounts.authenticate(session, email, password)
+    except NotAuthenticated:
+        return page(
+            request, "login.html", status=401, next=_safe_next(next), error="bad_login", email=email
+        )
+    token = accounts.issue_token(
+        session,
+        settings.secret(),
+        lifetime=timedelta(days=settings.facilitator_token_days),
+        facilitator_id=facilitator.id,
+    )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_token_cookie(response, settings, FACILITATOR_COOKIE, token, settings.facilitator_token_days)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    token = request.cookies.get(FACILITATOR_COOKIE)
+    if token:
+        accounts.revoke_token(session, settings.secret(), token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(FACILITATOR_COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+def dashboard(
+    request: Request, session: SessionDep, settings: SettingsDep, facilitator: MaybeFacilitator
+) -> Response:
+    if facilitator is None:
+        return RedirectResponse("/login", status_code=303)
+    return _dashboard(request, session, settings, facilitator)
+
+
+def _dashboard(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    facilitator: Facilitator,
+    status: int = 200,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    return page(
+        request,
+        "dashboard.html",
+        status=status,
+        facilitator=facilitator,
+        boards=boards.list_boards(session, settings, facilitator.id),
+        templates=templates.all_templates(),
+        error=error,
+        form=form or {},
+    )
+
+
+@router.post("/boards")
+def create_board(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    facilitator: MaybeFacilitator,
+    title: Annotated[str, Form(max_length=10_000)] = "",
+    event: Annotated[str, Form(max_length=10_000)] = "",
+    question: Annotated[str, Form(max_length=10_000)] = "",
+    language: Annotated[str, Form(max_length=5)] = "fi",
+    template: Annotated[str, Form(max_length=100)] = "",
+    columns: Annotated[str, Form(max_length=50_000)] = "",
+) -> Response:
+    if facilitator is None:
+        return RedirectResponse("/login", status_code=303)
+    form = {"title": title, "event": event, "question": question, "columns": columns}
+    lines = [line.strip() for line in columns.splitlines() if line.strip()]
+    try:
+        if len(lines) > MAX_PASTED_COLUMNS:
+            raise PajaError(f"At most {MAX_PASTED_COLUMNS} columns.")
+        data = BoardCreate(
+            title=title,
+            event=event,
+            question=question,
+            language=Language(pick_language(language)),
+            template=template or None,
+            columns=[ColumnCreate(title=line) for line in lines] or None,
+        )
+        created = boards.create_board(session, settings, facilitator, data)
+    except PajaError as error:
+        return _dashboard(
+            request,
+            session,
+            settings,
+            facilitator,
+            status=error.status_code,
+            error=say(request, error),
+            form=form,
+        )
+    return RedirectResponse(f"/b/{created.id}", status_code=303)
+
+
+# --- joining ---------------------------------------------------------------------------
+
+
+@router.get("/join")
+def join_code_form(request: Request, session: SessionDep, code: str | None = None) -> Response:
+    if code:
+        board = boards.find_by_join_code(session, code)
+        if board is not None:
+            return RedirectResponse(f"/b/{board.id}", status_code=303)
+        return page(request, "join.html", status=404, code=code, error="unknown_code")
+    return page(request, "join.html", code="", error=None)
+
+
+@router.post("/b/{board_id}/join")
+def join_board(
+    request: Request,
+    board_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    name: Annotated[str, Form(max_length=10_000)] = "",
+) -> Response:
+    try:
+        joined = boards.join_board(session, settings, board_id, name)
+    except PajaError as error:
+        board = get_board(session, board_id)
+        return page(
+            request,
+            "join_board.html",
+            status=error.status_code,
+            board=board,
+            board_language=board.language,
+            error=say(request, error),
+            name=name,
+        )
+    response = RedirectResponse(f"/b/{board_id}", status_code=303)
+    set_token_cookie(
+        response,
+        settings,
+        participant_cookie(board_id),
+        joined.token,
+        settings.participant_token_days,
+    )
+    return response
+
+
+# --- the board -------------------------------------------------------------------------
+
+
+def _page_actor(request: Request, session: SessionDep, board_id: str) -> Actor | None:
+    """The viewer as a member of the board, or None when they still have to join."""
+    settings = get_settings(request)
+    tokens = candidate_tokens(request, board_id)
+    try:
+        principal = resolve_principal(session, settings, tokens)
+        return actor_for(session, principal, board_id)
+    except (NotAuthenticated, PajaError) as error:
+        if getattr(error, "status_code", 0) == 404:
+            raise
+        return None
+
+
+@router.get("/b/{board_id}")
+def board_page(request: Request, board_id: str, session: SessionDep) -> Response:
+    board = get_board(session, board_id)
+    actor = _page_actor(request, session, board_id)
+    if actor is None:
+        return page(
+            request,
+            "join_board.html",
+            board=board,
+            board_language=board.language,
+            error=None,
+            name="",
+        )
+    snapshot = boards.board_snapshot(session, actor)
+    return page(
+        request,
+        "board.html",
+        board_language=board.language,
+        board=snapshot,
+        viewer=snapshot.viewer,
+        columns=snapshot.columns,
+        notes_by_column=_group_notes(snapshot),
+        statuses=[s.value for s in BoardStatus],
+        base_url=get_settings(request).base_url,
+    )
+
+
+def _group_notes(snapshot: Any) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {c.id: [] for c in snapshot.columns}
+    for note in snapshot.notes:
+        grouped.setdefault(note.column_id, []).append(note.model_dump(mode="json"))
+    return grouped
+
+
+def _fragment_or_redirect(
+    request: Request, board_id: str, template: str | None = None, **context: Any
+) -> Response:
+    if not is_htmx(request):
+        return RedirectResponse(f"/b/{board_id}", status_code=303)
+    if template is None:
+        return Response(status_code=204)
+    return page(request, template, **context)
+
+
+def _form_error(
+    request: Request, board_id: str, error: PajaError, template: str, **context: Any
+) -> Response:
+    """Field errors go next to the field (the form comes back with its text); others to
+    the page's alert region."""
+    if is_htmx(request) and error.status_code in (413, 422):
+        message = say(request, error)
+        return page(request, template, status=error.status_code, error=message, **context)
+    return _refuse(request, error)
+
+
+def _refuse(request: Request, error: PajaError) -> Response:
+    """A refusal that belongs to no field: the page's alert region shows it."""
+    message = say(request, error)
+    if not is_htmx(request):
+        return error_page(request, error.status_code, message)
+    response = page(request, "_flash.html", status=error.status_code, message=message)
+    response.headers["HX-Retarget"] = "#flash"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def _trigger(response: Response, name: str, detail: dict[str, Any]) -> Response:
+    response.headers["HX-Trigger"] = json.dumps({name: detail})
+    return response
+
+
+@router.post("/b/{board_id}/notes")
+def add_note(
+    request: Request,
+    board_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    column_id: Annotated[str, Form(max_length=100)] = "",
+    text: Annotated[str, Form(max_length=100_000)] = "",
+) -> Response:
+    context = {"board_id": board_id, "column": {"id": column_id}}
+    try:
+        note = notes.create_note(
+            session, settings, actor, NoteCreate(column_id=column_id, text=text)
+        )
+    except PajaError as error:
+        return _form_error(request, board_id, error, "_note_form.html", text=text, **context)
+    response = _fragment_or_redirect(
+        request, board_id, "_note_form.html", text="", error=None, **context
+    )
+    return _trigger(response, "paja:own-note", {"id": note.id})
+
+
+@router.post("/b/{board_id}/notes/{note_id}/edit")
+def edit_note(
+    request: Request,
+    board_id: str,
+    note_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    text: Annotated[str, Form(max_length=100_000)] = "",
+) -> Response:
+    try:
+        notes.update_note(session, settings, actor, note_id, NoteUpdate(text=text))
+    except PajaError as error:
+        note = {"id": note_id, "text": text}
+        return _form_error(
+            request, board_id, error, "_note_edit_form.html", note=note, board_id=board_id
+        )
+    return _fragment_or_redirect(request, board_id)
+
+
+@router.post("/b/{board_id}/notes/{note_id}/move")
+def move_note(
+    request: Request,
+    board_id: str,
+    note_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    column_id: Annotated[str, Form(max_length=100)] = "",
+    position: Annotated[int | None, Form(ge=0, le=1_000_000)] = None,
+) -> Response:
+    try:
+        notes.update_note(
+            session,
+            settings,
+            actor,
+            note_id,
+            NoteUpdate(column_id=column_id or None, position=position),
+        )
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
+
+
+@router.post("/b/{board_id}/notes/{note_id}/kind")
+def set_note_kind(
+    request: Request,
+    board_id: str,
+    note_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    kind: Annotated[NoteKind, Form()] = NoteKind.note,
+) -> Response:
+    try:
+        notes.update_note(session, settings, actor, note_id, NoteUpdate(kind=kind))
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
+
+
+@router.post("/b/{board_id}/notes/{note_id}/delete")
+def delete_note(
+    request: Request, board_id: str, note_id: str, actor: ActorDep, session: SessionDep
+) -> Response:
+    try:
+        notes.delete_note(session, actor, note_id)
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
+
+
+@router.post("/b/{board_id}/notes/{note_id}/comments")
+def add_comment(
+    request: Request,
+    board_id: str,
+    note_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    text: Annotated[str, Form(max_length=100_000)] = "",
+) -> Response:
+    context = {"note": {"id": note_id}, "board_id": board_id}
+    try:
+        notes.add_comment(session, settings, actor, note_id, CommentCreate(text=text))
+    except PajaError as error:
+        return _form_error(request, board_id, error, "_comment_form.html", text=text, **context)
+    return _fragment_or_redirect(
+        request, board_id, "_comment_form.html", text="", error=None, **context
+    )
+
+
+@router.post("/b/{board_id}/notes/{note_id}/vote")
+def toggle_vote(
+    request: Request,
+    board_id: str,
+    note_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    on: Annotated[bool, Form()] = True,
+) -> Response:
+    try:
+        result = notes.set_vote(session, actor, note_id, on=on)
+    except PajaError as error:
+        return _refuse(request, error)
+    response = _fragment_or_redirect(request, board_id)
+    return _trigger(response, "paja:voted", {"id": note_id, "voted": result.voted})
+
+
+@router.post("/b/{board_id}/status")
+def set_status(
+    request: Request,
+    board_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    status: Annotated[BoardStatus, Form()] = BoardStatus.open,
+) -> Response:
+    try:
+        boards.update_board(session, settings, actor, BoardUpdate(status=status))
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)

@@ -1,0 +1,93 @@
+"""Jinja2 environments (one per language) and the renderers built on them: full pages,
+htmx fragments, and the HTML that live events carry."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_datetime
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from app import __version__
+from app.db import BoardEvent
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, translations
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+
+# Which partial shows each event type; events without one carry data only.
+EVENT_PARTIALS = {
+    "note.created": "_note.html",
+    "note.updated": "_note.html",
+    "comment.created": "_comment.html",
+    "column.created": "_column.html",
+    "column.updated": "_column_header.html",
+    "board.updated": "_board_header.html",
+}
+
+
+@lru_cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        lang=language,
+        languages=LANGUAGES,
+        language_names=LANGUAGE_NAMES,
+        static=static_url,
+    )
+    env.filters["when"] = lambda value: _format_when(value, language)
+    return env
+
+
+def static_url(path: str) -> str:
+    """Versioned so a new release is not served from a stale browser cache."""
+    return f"/static/{path}?v={__version__}"
+
+
+def _format_when(value: datetime | str, language: str) -> str:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return format_datetime(
+        moment, "short", tzinfo="Europe/Helsinki", locale=BABEL_LOCALES[language]
+    )
+
+
+def render(language: str, template: str, **context: Any) -> str:
+    return environment(language).get_template(template).render(**context)
+
+
+def encode_events(events: Sequence[BoardEvent], language: str) -> str:
+    """The WebSocket frame for consecutive events: one object, or an array for a batch."""
+    items = [_event_payload(event, language) for event in events]
+    payload: Any = items[0] if len(items) == 1 else items
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def _event_payload(event: BoardEvent, language: str) -> dict[str, Any]:
+    payload: dict[str, Any] = {"seq": event.seq, "type": event.type, "data": event.data}
+    partial = EVENT_PARTIALS.get(event.type)
+    if partial is not None:
+        payload["html"] = render(language, partial, **_partial_context(event))
+    return payload
+
+
+def _partial_context(event: BoardEvent) -> dict[str, Any]:
+    data = event.data
+    if event.type.startswith("note."):
+        return {"note": data, "board_id": event.board_id}
+    if event.type.startswith("comment."):
+        return {"comment": data}
+    if event.type.startswith("column."):
+        return {"column": data, "notes": [], "board_id": event.board_id}
+    return {"board": data}
