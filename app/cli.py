@@ -120,3 +120,7 @@ def _print_demo(base: str) -> None:
         f"  participants: {base}/b/{demo.board_id}  (or {base}/join with code {demo.join_code})\n",
         flush=True,
     )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

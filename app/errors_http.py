@@ -50,6 +50,8 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
         return problem(request, 400, "The request body is not valid JSON.")
     if any(issue.get("type") == "model_attributes_type" for issue in issues):
         return problem(request, 400, "The request body must be a JSON object.")
+    if any(tuple(issue.get("loc", ())) == ("body",) for issue in issues):
+        return problem(request, 400, "The request needs a JSON object as its body.")
     return problem(request, 422, "; ".join(_describe(issue) for issue in issues[:5]))
 
 

@@ -61,8 +61,9 @@ def create_board(
             board_id=board.id, facilitator_id=owner.id, role=Role.facilitator, name=owner.name
         )
     )
+    placed: list[BoardColumn] = []
     for position, column in enumerate(columns):
-        _insert_column(session, settings, board, column, position)
+        _insert_column(session, settings, board, column, position, placed)
     session.commit()
     return public.snapshot(session, board)
 
@@ -214,8 +215,9 @@ def _insert_column(
     board: Board,
     data: ColumnCreate,
     position: int,
-    existing: list[BoardColumn] | None = None,
+    ordered: list[BoardColumn],
 ) -> BoardColumn:
+    """Insert at `position` into `ordered` (the board's columns, which it updates)."""
     column = BoardColumn(
         board_id=board.id,
         title=clean(data.title, field=N_("Column title"), limit=settings.max_title_chars),
@@ -226,7 +228,6 @@ def _insert_column(
             required=False,
         ),
     )
-    ordered = [*(existing or [])]
     ordered.insert(position, column)
     _renumber(session, ordered)
     session.add(column)

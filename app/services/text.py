@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.errors import InvalidInput, TooLarge
+from app.errors import InvalidInput
 
 
 def clean(value: str, *, field: str, limit: int, required: bool = True) -> str:
@@ -11,7 +11,7 @@ def clean(value: str, *, field: str, limit: int, required: bool = True) -> str:
     if required and not text:
         raise InvalidInput("{field} must not be empty.", field=field)
     if len(text) > limit:
-        raise TooLarge(
+        raise InvalidInput(
             "{field} is {length} characters long; the limit is {limit}.",
             field=field,
             length=len(text),

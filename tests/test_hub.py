@@ -1,0 +1,128 @@
+"""The hub's ordering and back-pressure rules, with an in-memory log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+
+from app.db import BoardEvent
+from app.hub.channel import GAP_WAIT_SECONDS
+from app.hub.memory import MemoryHub
+
+
+def event(seq: int, board_id: str = "b") -> BoardEvent:
+    return BoardEvent(board_id=board_id, seq=seq, type="note.created", data={"n": seq})
+
+
+class FakeLog:
+    """Stands in for the events table: what has been committed so far."""
+
+    def __init__(self) -> None:
+        self.committed: list[BoardEvent] = []
+        self.encodings = 0
+
+    async def since(self, board_id: str, seq: int) -> list[BoardEvent]:
+        return [e for e in self.committed if e.board_id == board_id and e.seq > seq]
+
+    async def head(self, board_id: str) -> int:
+        return max((e.seq for e in self.committed if e.board_id == board_id), default=0)
+
+    def encode(self, events: Sequence[BoardEvent], language: str) -> str:
+        self.encodings += 1
+        return json.dumps([{"seq": e.seq, "lang": language} for e in events])
+
+
+def hub_with(log: FakeLog, max_frames: int = 64) -> MemoryHub:
+    return MemoryHub(log.encode, log.since, log.head, max_frames=max_frames)
+
+
+async def drain(subscriber, timeout: float = 1.0) -> list[int]:  # type: ignore[no-untyped-def]
+    seqs: list[int] = []
+    try:
+        while True:
+            frame = await asyncio.wait_for(subscriber.next_frame(), timeout)
+            seqs.extend(e.seq for e in frame.events)
+    except TimeoutError:
+        return seqs
+
+
+def test_out_of_order_announcements_are_delivered_in_seq_order() -> None:
+    async def scenario() -> list[int]:
+        log = FakeLog()
+        hub = hub_with(log)
+        await hub.start()
+        subscriber = await hub.subscribe("b", "fi")
+        log.committed += [event(1), event(2), event(3)]
+        hub.deliver_local([event(3)])
+        hub.deliver_local([event(1)])
+        hub.deliver_local([event(2)])
+        hub.deliver_local([event(2)])  # a duplicate announcement
+        return await drain(subscriber, timeout=0.3)
+
+    assert asyncio.run(scenario()) == [1, 2, 3]
+
+
+def test_a_lost_announcement_is_filled_from_the_log() -> None:
+    async def scenario() -> list[int]:
+        log = FakeLog()
+        hub = hub_with(log)
+        await hub.start()
+        subscriber = await hub.subscribe("b", "fi")
+        log.committed += [event(1), event(2), event(3)]
+        hub.deliver_local([event(1)])
+        hub.deliver_local([event(3)])  # 2 was committed but its announcement was lost
+        return await drain(subscriber, timeout=GAP_WAIT_SECONDS * 5)
+
+    assert asyncio.run(scenario()) == [1, 2, 3]
+
+
+def test_one_encoding_per_language_whatever_the_number_of_clients() -> None:
+    async def scenario() -> tuple[int, set[str]]:
+        log = FakeLog()
+        hub = hub_with(log)
+        await hub.start()
+        subscribers = [await hub.subscribe("b", lang) for lang in ["fi"] * 50 + ["sv"] * 50]
+        log.committed.append(event(1))
+        hub.deliver_local([event(1)])
+        await asyncio.sleep(0.05)
+        frames = {(await s.next_frame()).text for s in subscribers}  # type: ignore[union-attr]
+        return log.encodings, frames
+
+    encodings, frames = asyncio.run(scenario())
+    assert encodings == 2
+    assert len(frames) == 2
+
+
+def test_a_client_that_does_not_read_is_cut_loose_and_others_go_on() -> None:
+    async def scenario() -> tuple[bool, list[int]]:
+        log = FakeLog()
+        hub = hub_with(log, max_frames=8)
+        await hub.start()
+        frozen = await hub.subscribe("b", "fi")
+        reader = await hub.subscribe("b", "fi")
+        received: list[int] = []
+        for seq in range(1, 21):
+            log.committed.append(event(seq))
+            hub.deliver_local([event(seq)])
+            await asyncio.sleep(0)  # one loop turn: one frame per event
+            received.extend(await drain(reader, timeout=0.01))
+        return frozen.overflowed, received
+
+    overflowed, received = asyncio.run(scenario())
+    assert overflowed
+    assert received == list(range(1, 21))
+
+
+def test_subscriber_starts_after_the_logs_head() -> None:
+    async def scenario() -> tuple[int, list[int]]:
+        log = FakeLog()
+        log.committed += [event(1), event(2)]
+        hub = hub_with(log)
+        await hub.start()
+        subscriber = await hub.subscribe("b", "fi")
+        log.committed.append(event(3))
+        hub.deliver_local([event(3)])
+        return subscriber.start_seq, await drain(subscriber, timeout=0.2)
+
+    assert asyncio.run(scenario()) == (2, [3])

@@ -1,0 +1,140 @@
+"""The pages a person uses, through the browser's own forms (no JavaScript needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import PASSWORD, post_note
+
+HTMX = {"HX-Request": "true"}
+
+
+def sign_in(client: TestClient) -> None:
+    response = client.post(
+        "/login", data={"email": "fasi@example.fi", "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 303
+
+
+def test_front_page_sends_strangers_to_login(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+
+
+def test_login_with_wrong_password_says_so_next_to_the_form(
+    client: TestClient, facilitator: dict[str, str]
+) -> None:
+    response = client.post("/login", data={"email": "fasi@example.fi", "password": "nope"})
+    assert response.status_code == 401
+    assert 'role="alert"' in response.text
+    assert "Sähköposti tai salasana on väärin" in response.text
+
+
+def test_facilitator_creates_a_board_from_a_template_and_sees_it(
+    client: TestClient, facilitator: dict[str, str]
+) -> None:
+    sign_in(client)
+    created = client.post(
+        "/boards",
+        data={"title": "Kainuun työpaja", "template": "kainuu-2021", "language": "fi"},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303
+    board_page = client.get(created.headers["location"])
+    assert "Kainuun työpaja" in board_page.text
+    assert "Ohjaus on osuvaa ja osaavaa" in board_page.text
+    dashboard = client.get("/")
+    assert "Kainuun työpaja" in dashboard.text
+
+
+def test_pasted_columns_become_the_columns(
+    client: TestClient, facilitator: dict[str, str]
+) -> None:
+    sign_in(client)
+    created = client.post(
+        "/boards",
+        data={"title": "Oma", "columns": "Ensimmäinen\n\n  Toinen  \n"},
+        follow_redirects=False,
+    )
+    board_id = created.headers["location"].rsplit("/", 1)[-1]
+    snapshot = client.get(f"/api/v1/boards/{board_id}").json()
+    assert [c["title"] for c in snapshot["columns"]] == ["Ensimmäinen", "Toinen"]
+
+
+def test_too_many_pasted_columns_are_refused_with_a_message(
+    client: TestClient, facilitator: dict[str, str]
+) -> None:
+    sign_in(client)
+    lines = "\n".join(f"Sarake {i}" for i in range(200))
+    response = client.post("/boards", data={"title": "Liikaa", "columns": lines})
+    assert response.status_code == 400
+    assert 'role="alert"' in response.text
+    assert client.get("/api/v1/boards").json() == []
+
+
+def test_participant_joins_by_link_and_writes_a_note(
+    client: TestClient, board: dict[str, Any]
+) -> None:
+    join_page = client.get(f"/b/{board['id']}")
+    assert "Liity" in join_page.text  # the join form, in Finnish by default
+    joined = client.post(f"/b/{board['id']}/join", data={"name": "Anna"}, follow_redirects=False)
+    assert joined.status_code == 303
+    column_id = board["columns"][0]["id"]
+    added = client.post(
+        f"/b/{board['id']}/notes", data={"column_id": column_id, "text": "Hyvä idea"}, headers=HTMX
+    )
+    assert added.status_code == 200
+    assert "paja:own-note" in added.headers["hx-trigger"]
+    page = client.get(f"/b/{board['id']}")
+    assert "Hyvä idea" in page.text
+    assert 'data-role="participant"' in page.text
+
+
+def test_blank_note_form_shows_the_message_next_to_the_field(
+    client: TestClient, board: dict[str, Any]
+) -> None:
+    client.post(f"/b/{board['id']}/join", data={"name": ""})
+    column_id = board["columns"][0]["id"]
+    response = client.post(
+        f"/b/{board['id']}/notes", data={"column_id": column_id, "text": "   "}, headers=HTMX
+    )
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.text
+    assert f'id="note-error-{column_id}"' in response.text
+    assert "Muistiinpano ei saa olla tyhjä" in response.text
+
+
+def test_join_code_leads_to_the_board(client: TestClient, board: dict[str, Any]) -> None:
+    response = client.get(f"/join?code={board['join_code']}", follow_redirects=False)
+    assert response.headers["location"] == f"/b/{board['id']}"
+    unknown = client.get("/join?code=000000x")
+    assert unknown.status_code == 404
+
+
+def test_language_switch_is_remembered(client: TestClient, board: dict[str, Any]) -> None:
+    swedish = client.get("/login?lang=sv")
+    assert '<html lang="sv">' in swedish.text
+    assert '<html lang="sv">' in client.get("/login").text
+    assert '<html lang="en">' in client.get("/login?lang=en").text
+
+
+def test_unknown_language_falls_back_to_finnish(client: TestClient) -> None:
+    assert '<html lang="fi">' in client.get("/login?lang=xx").text
+
+
+def test_user_text_is_escaped_on_the_page(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str]
+) -> None:
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    post_note(client, board, facilitator, payload)
+    sign_in(client)
+    page = client.get(f"/b/{board['id']}").text
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_pages_send_a_strict_content_security_policy(client: TestClient) -> None:
+    policy = client.get("/login").headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
