@@ -121,9 +121,10 @@ def test_locked_board_refuses_writes_with_423(
         headers=guest,
     )
     assert response.status_code == 423
-    assert client.delete(
-        f"/api/v1/boards/{board['id']}/notes/{note['id']}", headers=guest
-    ).status_code == 423
+    assert (
+        client.delete(f"/api/v1/boards/{board['id']}/notes/{note['id']}", headers=guest).status_code
+        == 423
+    )
     snapshot = client.get(f"/api/v1/boards/{board['id']}", headers=guest).json()
     assert [n["text"] for n in snapshot["notes"]] == ["Ennen lukitusta"]
 

@@ -79,7 +79,11 @@ def test_one_vote_per_participant_per_note(client: TestClient, board: dict[str, 
     anna, ben = join(client, board["id"]), join(client, board["id"])
     note = post_note(client, board, anna, "Äänestä tätä")
     url = f"{note_url(board, note)}/vote"
-    assert client.put(url, headers=anna).json() == {"note_id": note["id"], "votes": 1, "voted": True}
+    assert client.put(url, headers=anna).json() == {
+        "note_id": note["id"],
+        "votes": 1,
+        "voted": True,
+    }
     assert client.put(url, headers=anna).json()["votes"] == 1
     assert client.put(url, headers=ben).json()["votes"] == 2
     assert client.delete(url, headers=anna).json() == {

@@ -141,7 +141,9 @@ def test_wrong_password_is_401(client: TestClient, facilitator: dict[str, str]) 
     assert response.status_code == 401
 
 
-def test_oversized_body_is_413(client: TestClient, board: dict[str, Any], guest: dict[str, str]) -> None:
+def test_oversized_body_is_413(
+    client: TestClient, board: dict[str, Any], guest: dict[str, str]
+) -> None:
     response = client.post(
         f"/api/v1/boards/{board['id']}/notes",
         json={"column_id": board["columns"][0]["id"], "text": "x" * 200_000},

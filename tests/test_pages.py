@@ -49,9 +49,7 @@ def test_facilitator_creates_a_board_from_a_template_and_sees_it(
     assert "Kainuun työpaja" in dashboard.text
 
 
-def test_pasted_columns_become_the_columns(
-    client: TestClient, facilitator: dict[str, str]
-) -> None:
+def test_pasted_columns_become_the_columns(client: TestClient, facilitator: dict[str, str]) -> None:
     sign_in(client)
     created = client.post(
         "/boards",

@@ -101,9 +101,7 @@ def test_a_frame_that_is_not_json_gets_an_error_and_the_stream_lives_on(
     assert created["data"]["text"] == "Yhä elossa"
 
 
-@pytest.mark.parametrize(
-    ("token", "code"), [("made-up", 4401), (None, 4401)]
-)
+@pytest.mark.parametrize(("token", "code"), [("made-up", 4401), (None, 4401)])
 def test_stream_without_valid_credentials_is_closed(
     client: TestClient, board: dict[str, Any], token: str | None, code: int
 ) -> None:

@@ -325,12 +325,10 @@ def _fragment_or_redirect(
         return RedirectResponse(f"/b/{board_id}", status_code=303)
     if template is None:
         return Response(status_code=204)
-    return page(request, template, **context)
+    return page(request, template, board_id=board_id, **context)
 
 
-def _form_error(
-    request: Request, board_id: str, error: PajaError, template: str, **context: Any
-) -> Response:
+def _form_error(request: Request, error: PajaError, template: str, **context: Any) -> Response:
     """Field errors go next to the field (the form comes back with its text); others to
     the page's alert region."""
     if is_htmx(request) and error.status_code in (413, 422):
@@ -365,13 +363,15 @@ def add_note(
     column_id: Annotated[str, Form(max_length=100)] = "",
     text: Annotated[str, Form(max_length=100_000)] = "",
 ) -> Response:
-    context = {"board_id": board_id, "column": {"id": column_id}}
+    context = {"column": {"id": column_id}}
     try:
         note = notes.create_note(
             session, settings, actor, NoteCreate(column_id=column_id, text=text)
         )
     except PajaError as error:
-        return _form_error(request, board_id, error, "_note_form.html", text=text, **context)
+        return _form_error(
+            request, error, "_note_form.html", text=text, board_id=board_id, **context
+        )
     response = _fragment_or_redirect(
         request, board_id, "_note_form.html", text="", error=None, **context
     )
@@ -460,11 +460,13 @@ def add_comment(
     settings: SettingsDep,
     text: Annotated[str, Form(max_length=100_000)] = "",
 ) -> Response:
-    context = {"note": {"id": note_id}, "board_id": board_id}
+    context = {"note": {"id": note_id}}
     try:
         notes.add_comment(session, settings, actor, note_id, CommentCreate(text=text))
     except PajaError as error:
-        return _form_error(request, board_id, error, "_comment_form.html", text=text, **context)
+        return _form_error(
+            request, error, "_comment_form.html", text=text, board_id=board_id, **context
+        )
     return _fragment_or_redirect(
         request, board_id, "_comment_form.html", text="", error=None, **context
     )
