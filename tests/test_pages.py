@@ -95,8 +95,11 @@ def test_blank_note_form_shows_the_message_next_to_the_field(
 ) -> None:
     client.post(f"/b/{board['id']}/join", data={"name": ""})
     column_id = board["columns"][0]["id"]
+    # The browser prefers English, but the board is Finnish and the person chose nothing.
     response = client.post(
-        f"/b/{board['id']}/notes", data={"column_id": column_id, "text": "   "}, headers=HTMX
+        f"/b/{board['id']}/notes",
+        data={"column_id": column_id, "text": "   "},
+        headers={**HTMX, "Accept-Language": "en-US,en;q=0.9"},
     )
     assert response.status_code == 422
     assert 'aria-invalid="true"' in response.text

@@ -62,7 +62,10 @@ def get_facilitator(request: Request, session: SessionDep, settings: SettingsDep
 
 def get_actor(board_id: str, request: Request, session: SessionDep, settings: SettingsDep) -> Actor:
     principal = resolve_principal(session, settings, candidate_tokens(request, board_id))
-    return actor_for(session, principal, board_id)
+    actor = actor_for(session, principal, board_id)
+    # Pages answer in the board's language unless the person chose another.
+    request.state.board_language = actor.language
+    return actor
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

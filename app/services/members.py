@@ -19,6 +19,7 @@ class Actor:
     participant_id: str
     role: Role
     name: str
+    language: str = "fi"
 
     @property
     def is_facilitator(self) -> bool:
@@ -44,11 +45,11 @@ def lock_board(session: Session, board_id: str) -> Board:
 
 def actor_for(session: Session, principal: Principal, board_id: str) -> Actor:
     """The principal as a member of this board, or 403 when they are not one."""
-    get_board(session, board_id)
+    board = get_board(session, board_id)
     member = _membership(session, principal, board_id)
     if member is None:
         raise Forbidden("You are not a member of this board. Open the board's link to join.")
-    return Actor(board_id, member.id, Role(member.role), member.name)
+    return Actor(board_id, member.id, Role(member.role), member.name, board.language)
 
 
 def _membership(session: Session, principal: Principal, board_id: str) -> Participant | None:

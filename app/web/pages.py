@@ -50,7 +50,7 @@ def page_language(request: Request, board_language: str | None = None) -> str:
     return pick_language(
         request.query_params.get("lang"),
         request.cookies.get(LANGUAGE_COOKIE),
-        board_language,
+        board_language or getattr(request.state, "board_language", None),
         from_accept_language(request.headers.get("accept-language")),
     )
 
@@ -307,8 +307,16 @@ def board_page(request: Request, board_id: str, session: SessionDep) -> Response
         columns=snapshot.columns,
         notes_by_column=_group_notes(snapshot),
         statuses=[s.value for s in BoardStatus],
-        base_url=get_settings(request).base_url,
+        base_url=_public_base(request),
     )
+
+
+def _public_base(request: Request) -> str:
+    """PAJA_BASE_URL when the operator set it, else the address this page was asked on."""
+    settings = get_settings(request)
+    if "base_url" in settings.model_fields_set:
+        return settings.base_url
+    return str(request.base_url).rstrip("/")
 
 
 def _group_notes(snapshot: Any) -> dict[str, list[dict[str, Any]]]:
