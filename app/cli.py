@@ -83,6 +83,8 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if settings.redis_url is not None:
+        _require_redis(settings.redis_url.get_secret_value())
     migrate(_database_url())
     if args.demo:
         _print_demo(_public_address(settings, args))
@@ -98,6 +100,21 @@ def _serve(args: argparse.Namespace) -> int:
         log_level="info",
     )
     return 0
+
+
+def _require_redis(url: str) -> None:
+    """Fail before serving, with a sentence naming the URL, when Redis is not there."""
+    import redis
+
+    from app.hub.redis import redacted
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except (redis.RedisError, OSError) as error:
+        raise SystemExit(f"paja: Redis at {redacted(url)} does not answer ({error}).") from error
+    finally:
+        client.close()
 
 
 def _public_address(settings: Settings, args: argparse.Namespace) -> str:

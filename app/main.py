@@ -43,7 +43,13 @@ def build_hub(settings: Settings, db: Database) -> Hub:
 
         return await run_in_threadpool(read)
 
-    return MemoryHub(encode_events, load_since, load_head, max_frames=settings.ws_queue_frames)
+    loaders = (encode_events, load_since, load_head)
+    if settings.redis_url is not None:
+        from app.hub.redis import RedisHub
+
+        url = settings.redis_url.get_secret_value()
+        return RedisHub(url, *loaders, max_frames=settings.ws_queue_frames)
+    return MemoryHub(*loaders, max_frames=settings.ws_queue_frames)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

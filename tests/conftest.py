@@ -15,23 +15,58 @@ from app.config import Settings
 from app.db import Database, migrate
 from app.main import create_app
 from app.services import accounts
+from tests import servers
 
 PASSWORD = "correct horse battery"
 
 
+BACKENDS = ("sqlite", "postgresql", "sqlite+redis", "postgresql+redis")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked all_backends run on every database and hub; the rest on SQLite."""
+    if "backend" in metafunc.fixturenames:
+        every = metafunc.definition.get_closest_marker("all_backends") is not None
+        metafunc.parametrize("backend", BACKENDS if every else ("sqlite",), indirect=True)
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "paja.db"
     migrate(f"sqlite:///{path}")
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """One migrated database per run; each test gets a copy (CREATE DATABASE … TEMPLATE)."""
+    servers.require_postgres()
+    with servers.postgres_database() as name:
+        migrate(servers.database_url(name))
+        yield name
+
+
 @pytest.fixture
-def settings(tmp_path: Path, migrated_template: Path) -> Settings:
-    database = tmp_path / "paja.db"
-    shutil.copy(migrated_template, database)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str | None]]:
+    """(database URL, Redis URL or None) for this test, on fresh storage."""
+    database, _, hub = request.param.partition("+")
+    redis_url = servers.require_redis() if hub == "redis" else None
+    if database == "sqlite":
+        path = tmp_path / "paja.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}", redis_url
+        return
+    template = request.getfixturevalue("postgres_template")
+    with servers.postgres_database(template) as name:
+        yield servers.database_url(name), redis_url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, backend: tuple[str, str | None]) -> Settings:
+    database_url, redis_url = backend
     return Settings(
-        database_url=f"sqlite:///{database}",
+        database_url=database_url,
+        redis_url=redis_url,
         secret_key="test-secret-key-that-is-long-enough",
         data_dir=tmp_path,
         base_url="http://testserver",

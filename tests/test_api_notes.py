@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import join, post_note
+
+pytestmark = pytest.mark.all_backends
 
 
 def note_url(board: dict[str, Any], note: dict[str, Any] | None = None) -> str:

@@ -6,12 +6,15 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app.models import Event
 from tests.conftest import join
 from tests.wsutil import receive_events, stream_url, token_of
+
+pytestmark = pytest.mark.all_backends
 
 WRITERS = 8
 NOTES_EACH = 10

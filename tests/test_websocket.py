@@ -11,6 +11,8 @@ from starlette.websockets import WebSocketDisconnect
 from tests.conftest import join, post_note
 from tests.wsutil import events_of, receive_events, stream_url, token_of
 
+pytestmark = pytest.mark.all_backends
+
 
 def test_two_clients_see_a_third_persons_note_in_the_same_order(
     client: TestClient, board: dict[str, Any]

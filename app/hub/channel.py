@@ -118,7 +118,7 @@ class BoardChannel:
         if batch:
             self._deliver(tuple(batch))
         if self._pending and self._gap_task is None:
-            self._gap_task = asyncio.create_task(self._fill_gap())
+            self._gap_task = asyncio.create_task(self._fill_gap(GAP_WAIT_SECONDS))
 
     def _deliver(self, batch: tuple[BoardEvent, ...]) -> None:
         texts: dict[str, Frame] = {}
@@ -129,12 +129,17 @@ class BoardChannel:
                 texts[subscriber.language] = frame
             subscriber.offer(frame)
 
-    async def _fill_gap(self) -> None:
+    def resync(self) -> None:
+        """Read the log now: announcements may have been lost (a broker reconnect)."""
+        if self._ready.is_set() and self._gap_task is None:
+            self._gap_task = asyncio.create_task(self._fill_gap(0, always=True))
+
+    async def _fill_gap(self, delay: float, always: bool = False) -> None:
         """An event is missing (a slow commit hook, a lost Redis message): wait briefly
         for it, then read it from the log, which holds every committed event."""
         try:
-            await asyncio.sleep(GAP_WAIT_SECONDS)
-            if self._pending:
+            await asyncio.sleep(delay)
+            if self._pending or always:
                 self.receive(await self._load_since(self.board_id, self.last_seq))
         finally:
             self._gap_task = None
