@@ -36,6 +36,16 @@ def _parser() -> argparse.ArgumentParser:
     migrate_cmd = commands.add_parser("migrate", help="apply pending migrations and exit")
     migrate_cmd.set_defaults(handler=_migrate)
 
+    purge_cmd = commands.add_parser(
+        "purge", help="archive idle boards and delete long-idle ones (PAJA_RETENTION_DAYS)"
+    )
+    purge_cmd.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    purge_cmd.set_defaults(handler=_purge)
+
+    backup = commands.add_parser("backup", help="a consistent copy of the SQLite database")
+    backup.add_argument("destination", help="file to write (must not exist)")
+    backup.set_defaults(handler=_backup)
+
     create = commands.add_parser("create-facilitator", help="add a facilitator account")
     create.add_argument("email")
     create.add_argument("--password", help="prompted for when not given")
@@ -51,6 +61,50 @@ def _database_url() -> str:
 def _migrate(_args: argparse.Namespace) -> int:
     migrate(_database_url())
     print("paja: the database schema is up to date.")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from app.services.retention import purge
+
+    settings = get_settings()
+    if settings.retention_days is None:
+        print("paja: PAJA_RETENTION_DAYS is not set; nothing is purged.", file=sys.stderr)
+        return 2
+    database = Database(_database_url())
+    with database.session() as session:
+        result = purge(
+            session, settings.retention_days, settings.purge_grace_days, dry_run=args.dry_run
+        )
+    database.dispose()
+    verb = "would be" if args.dry_run else "were"
+    print(
+        f"paja: {result.archived} boards {verb} archived, {result.deleted} deleted for good, "
+        f"{result.expired_tokens} expired sign-ins removed."
+    )
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    """SQLite's online backup API copies a consistent snapshot while the server runs."""
+    import sqlite3
+    from contextlib import closing
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(_database_url())
+    if url.get_backend_name() != "sqlite" or not url.database:
+        print("paja: backup copies SQLite databases; use pg_dump for PostgreSQL.", file=sys.stderr)
+        return 2
+    destination = Path(args.destination)
+    if destination.exists():
+        print(f"paja: {destination} exists; choose a new file.", file=sys.stderr)
+        return 1
+    with closing(sqlite3.connect(url.database)) as source:
+        with closing(sqlite3.connect(destination)) as target:
+            source.backup(target)
+    print(f"paja: backed up {url.database} to {destination}.")
     return 0
 
 

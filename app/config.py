@@ -32,9 +32,14 @@ class Settings(BaseSettings):
     max_notes_per_board: int = Field(default=5000, ge=1)
     max_participants_per_board: int = Field(default=2000, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Imports (a JSON backup, a Padlet CSV) and .docx templates: only their routes take this.
+    max_import_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     ws_max_frame_bytes: int = Field(default=64 * 1024, ge=1024)
     ws_queue_frames: int = Field(default=256, ge=8)
     catch_up_limit: int = Field(default=1000, ge=10)
+    # Retention (`paja purge`): unset keeps boards until a facilitator deletes them.
+    retention_days: int | None = Field(default=None, ge=1)
+    purge_grace_days: int = Field(default=30, ge=0)
     participant_token_days: int = Field(default=90, ge=1)
     facilitator_token_days: int = Field(default=14, ge=1)
 

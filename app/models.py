@@ -119,7 +119,11 @@ class Participant(SQLModel, table=True):
 
 class Note(SQLModel, table=True):
     __tablename__ = "notes"
-    __table_args__ = (Index("ix_notes_column_position", "column_id", "position"),)
+    __table_args__ = (
+        Index("ix_notes_column_position", "column_id", "position"),
+        # A client that retries a create (lost response, reconnect) sends the same key.
+        UniqueConstraint("author_id", "client_key"),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True)
     board_id: str = _fk("boards.id")
@@ -135,6 +139,7 @@ class Note(SQLModel, table=True):
     kind: str = NoteKind.note.value
     position: int = 0
     votes: int = 0
+    client_key: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

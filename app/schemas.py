@@ -70,6 +70,14 @@ class NoteCreate(Input):
     column_id: str
     text: str
     kind: NoteKind = NoteKind.note
+    client_key: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="An idempotency key: repeating a create with the same key returns the "
+        "note already made instead of a duplicate.",
+    )
 
 
 class NoteUpdate(Input):

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.config import Settings
+from app.db import PENDING_EVENTS, BoardEvent
 from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
 from app.models import Board, BoardColumn, Facilitator, Participant, Role
@@ -145,6 +146,17 @@ def update_board(
     events.record(session, board, "board.updated", _board_fields(snapshot))
     session.commit()
     return public.snapshot(session, board, actor)
+
+
+def delete_board(session: Session, actor: Actor) -> None:
+    """Delete the board and everything on it for good (notes, names, votes, the log).
+    Connected clients hear a last board.deleted event, which is not stored."""
+    require_facilitator(actor)
+    board = lock_board(session, actor.board_id)
+    farewell = BoardEvent(board.id, board.seq + 1, "board.deleted", {"id": board.id})
+    session.delete(board)
+    session.info.setdefault(PENDING_EVENTS, []).append(farewell)
+    session.commit()
 
 
 def _board_fields(snapshot: BoardSnapshot) -> dict:

@@ -23,6 +23,8 @@ from app.services.text import clean
 def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCreate) -> NotePublic:
     """Add a note at the end of its column."""
     board = lock_board(session, actor.board_id)
+    if data.client_key and (earlier := _by_client_key(session, actor, data.client_key)):
+        return public.note_with_comments(session, earlier)
     require_writable(board, actor)
     text = clean(data.text, field=N_("Note"), limit=settings.max_note_chars)
     column = _column_on_board(session, actor.board_id, data.column_id)
@@ -39,6 +41,7 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
         text=text,
         kind=data.kind.value,
         position=_next_position(session, column.id),
+        client_key=data.client_key,
     )
     session.add(note)
     result = public.note_public(note)
@@ -119,6 +122,14 @@ def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteO
     events.record(session, board, "vote.changed", {"note_id": note.id, "votes": note.votes})
     session.commit()
     return VoteOut(note_id=note.id, votes=note.votes, voted=on)
+
+
+def _by_client_key(session: Session, actor: Actor, client_key: str) -> Note | None:
+    """The note this author already created with this key: a retried create returns
+    it instead of making a duplicate."""
+    return session.exec(
+        select(Note).where(Note.author_id == actor.participant_id, Note.client_key == client_key)
+    ).first()
 
 
 def _column_on_board(session: Session, board_id: str, column_id: str) -> BoardColumn:

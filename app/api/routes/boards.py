@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from app.api.deps import ActorDep, FacilitatorDep, SessionDep, SettingsDep
 from app.api.routes.common import errors
@@ -59,6 +59,15 @@ def update_board(
     body: BoardUpdate, actor: ActorDep, session: SessionDep, settings: SettingsDep
 ) -> BoardSnapshot:
     return boards.update_board(session, settings, actor, body)
+
+
+@router.delete(
+    "/boards/{board_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(401, 403, 404)
+)
+def delete_board(actor: ActorDep, session: SessionDep) -> Response:
+    """Delete the board and all its personal data for good."""
+    boards.delete_board(session, actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
