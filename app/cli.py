@@ -101,9 +101,11 @@ def _backup(args: argparse.Namespace) -> int:
     if destination.exists():
         print(f"paja: {destination} exists; choose a new file.", file=sys.stderr)
         return 1
-    with closing(sqlite3.connect(url.database)) as source:
-        with closing(sqlite3.connect(destination)) as target:
-            source.backup(target)
+    with (
+        closing(sqlite3.connect(url.database)) as source,
+        closing(sqlite3.connect(destination)) as target,
+    ):
+        source.backup(target)
     print(f"paja: backed up {url.database} to {destination}.")
     return 0
 

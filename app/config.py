@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     ws_max_frame_bytes: int = Field(default=64 * 1024, ge=1024)
     ws_queue_frames: int = Field(default=256, ge=8)
     catch_up_limit: int = Field(default=1000, ge=10)
+    posts_per_minute: int = Field(default=60, ge=1)
+    sign_ins_per_minute: int = Field(default=10, ge=1)
+    ws_frames_per_second: int = Field(default=20, ge=1)
     # Retention (`paja purge`): unset keeps boards until a facilitator deletes them.
     retention_days: int | None = Field(default=None, ge=1)
     purge_grace_days: int = Field(default=30, ge=0)

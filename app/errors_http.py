@@ -32,6 +32,13 @@ def problem(request: Request, status: int, detail: str) -> Response:
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
+def _retry_after(response: Response, error: PajaError) -> Response:
+    seconds = getattr(error, "retry_after", None)
+    if seconds is not None:
+        response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 async def _domain_error(request: Request, error: PajaError) -> Response:
     if isinstance(error, NotAuthenticated) and _wants_page(request):
         return HTMLResponse(
@@ -40,8 +47,8 @@ async def _domain_error(request: Request, error: PajaError) -> Response:
     if _wants_page(request):
         from app.web.pages import say
 
-        return problem(request, error.status_code, say(request, error))
-    return problem(request, error.status_code, error.message)
+        return _retry_after(problem(request, error.status_code, say(request, error)), error)
+    return _retry_after(problem(request, error.status_code, error.message), error)
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> Response:

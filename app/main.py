@@ -18,6 +18,7 @@ from app.hub.base import Hub
 from app.hub.memory import MemoryHub
 from app.middleware import BodySizeLimit, CrossSiteRefusal, SecurityHeaders
 from app.models import Board
+from app.ratelimit import RateLimits
 from app.services import events
 from app.web import pages
 from app.web.render import encode_events
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.hub = hub
+    app.state.rate_limits = RateLimits(settings)
     errors_http.install(app)
     app.include_router(health.router)
     for router in (auth.router, boards.router, notes.router, ws.router):

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
   -k N_ -k PajaError -k InvalidInput -k NotAuthenticated -k Forbidden -k NotFound \
-  -k Conflict -k TooLarge -k BoardLocked -k LimitReached \
+  -k Conflict -k TooLarge -k BoardLocked -k LimitReached -k RateLimited \
   -o app/locales/messages.pot .
 for language in fi sv; do
   if [ -f "app/locales/$language/LC_MESSAGES/messages.po" ]; then

@@ -183,3 +183,36 @@ def test_cross_site_form_post_is_refused(client: TestClient, board: dict[str, An
         headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
     )
     assert response.status_code == 403
+
+
+def test_a_flooding_participant_gets_429_and_others_go_on(
+    app: Any, client: TestClient, board: dict[str, Any]
+) -> None:
+    from limits import parse
+
+    app.state.rate_limits.posts = parse("5/minute")
+    flooder, calm = join(client, board["id"]), join(client, board["id"])
+    codes = [
+        client.post(
+            f"/api/v1/boards/{board['id']}/notes",
+            json={"column_id": board["columns"][0]["id"], "text": f"tulva {i}"},
+            headers=flooder,
+        )
+        for i in range(7)
+    ]
+    assert [r.status_code for r in codes] == [201] * 5 + [429] * 2
+    assert 1 <= int(codes[-1].headers["retry-after"]) <= 60
+    assert "faster than the board allows" in codes[-1].json()["detail"]
+    post_note(client, board, calm, "Rauhallinen")
+    assert len(notes_of(client, board, calm)) == 6
+
+
+def test_sign_in_attempts_are_throttled(
+    app: Any, client: TestClient, facilitator: dict[str, str]
+) -> None:
+    from limits import parse
+
+    app.state.rate_limits.sign_ins = parse("3/minute")
+    wrong = {"email": "fasi@example.fi", "password": "guess"}
+    codes = [client.post("/api/v1/auth/token", json=wrong).status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]

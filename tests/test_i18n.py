@@ -28,6 +28,7 @@ KEYWORDS = {
         "TooLarge",
         "BoardLocked",
         "LimitReached",
+        "RateLimited",
     )
 }
 METHODS = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]

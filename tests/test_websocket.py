@@ -149,3 +149,11 @@ def test_cookie_stream_from_another_site_is_refused(
     with client.websocket_connect(url, headers={"Origin": "http://testserver"}) as ws:
         ws.send_json({"type": "ping"})
         assert events_of(ws.receive_text())[0]["type"] == "pong"
+
+
+def test_frame_budget_lets_a_burst_through_then_drops_the_flood() -> None:
+    from app.api.routes.ws import _FrameBudget
+
+    budget = _FrameBudget(20)
+    taken = [budget.take() for _ in range(100)]
+    assert taken.count(True) == 20

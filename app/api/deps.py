@@ -68,6 +68,13 @@ def get_actor(board_id: str, request: Request, session: SessionDep, settings: Se
     return actor
 
 
+def spend_post_quota(request: Request, actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
+    """The actor, after counting this write against their per-minute quota."""
+    request.app.state.rate_limits.spend_post(actor.participant_id)
+    return actor
+
+
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 FacilitatorDep = Annotated[Facilitator, Depends(get_facilitator)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
+WriterDep = Annotated[Actor, Depends(spend_post_quota)]

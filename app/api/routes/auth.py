@@ -16,8 +16,11 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/token", response_model=TokenOut, responses=errors(401, 429))
-def create_token(body: TokenRequest, session: SessionDep, settings: SettingsDep) -> TokenOut:
+def create_token(
+    body: TokenRequest, request: Request, session: SessionDep, settings: SettingsDep
+) -> TokenOut:
     """Exchange a facilitator's email and password for a bearer token."""
+    request.app.state.rate_limits.spend_sign_in(body.email)
     facilitator = accounts.authenticate(session, body.email, body.password)
     token = accounts.issue_token(
         session,

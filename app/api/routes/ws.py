@@ -6,6 +6,7 @@ query; 1013 when this client fell too far behind (reconnect and catch up with si
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -150,16 +151,37 @@ class _Stream:
         await self.websocket.close(CLOSE_TOO_SLOW, "Too far behind; reconnect with since=")
 
     async def _receive(self) -> None:
+        budget = _FrameBudget(self.websocket.app.state.settings.ws_frames_per_second)
         while True:
             message = await self.websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
+            if not budget.take():
+                continue  # a flood is dropped unanswered; the stream itself goes on
             reply = _answer(message.get("text"))
             await self._send(json.dumps(reply, ensure_ascii=False))
 
     async def _send(self, text: str) -> None:
         async with self._send_lock:
             await self.websocket.send_text(text)
+
+
+class _FrameBudget:
+    """A token bucket per connection: `rate` frames a second, bursts up to `rate`."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.tokens = float(rate)
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 def _answer(text: str | None) -> dict[str, Any]:
