@@ -20,6 +20,19 @@ from tests import servers
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Tests create many accounts; production-strength argon2 would dominate their time."""
+    from argon2 import PasswordHasher
+
+    from app import security
+
+    production = security._hasher
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    security._hasher = production
+
+
 BACKENDS = ("sqlite", "postgresql", "sqlite+redis", "postgresql+redis")
 
 

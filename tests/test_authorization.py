@@ -1,0 +1,129 @@
+"""Walks docs/authorization.md: every route, as every kind of caller."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from app.api.routes import ws
+from tests.conftest import PASSWORD, bearer, facilitator_token, join, make_facilitator, post_note
+
+TABLE = Path(__file__).resolve().parent.parent / "docs" / "authorization.md"
+ROLES = ("anonymous", "participant", "outsider", "facilitator", "other facilitator")
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str
+    expected: dict[str, str]
+
+
+def documented_rows() -> list[Row]:
+    rows = []
+    for line in TABLE.read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 2 + len(ROLES) and cells[0] in {
+            "GET",
+            "POST",
+            "PUT",
+            "PATCH",
+            "DELETE",
+            "WS",
+        }:
+            rows.append(Row(cells[0], cells[1], dict(zip(ROLES, cells[2:], strict=True))))
+    return rows
+
+
+ROWS = documented_rows()
+
+
+def test_every_route_is_in_the_table(app: Any) -> None:
+    documented = {(row.method, row.path) for row in ROWS}
+    served = {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+    }
+    served |= {("WS", "/api/v1" + route.path) for route in ws.router.routes}
+    assert served - documented == set(), "routes missing from docs/authorization.md"
+    assert documented - served == set(), "docs/authorization.md lists routes that do not exist"
+
+
+@pytest.fixture
+def world(client: TestClient, db: Any) -> dict[str, Any]:
+    """Two facilitators with a board each; a participant (with a note) on the first board
+    and an outsider on the second."""
+    make_facilitator(db, "fasi@example.fi")
+    make_facilitator(db, "toinen@example.fi")
+    owner = bearer(facilitator_token(client, "fasi@example.fi"))
+    other = bearer(facilitator_token(client, "toinen@example.fi"))
+    board = client.post("/api/v1/boards", json={"title": "Oma"}, headers=owner).json()
+    elsewhere = client.post("/api/v1/boards", json={"title": "Muu"}, headers=other).json()
+    participant = join(client, board["id"], "Anna")
+    note = post_note(client, board, participant, "Annan muistiinpano")
+    return {
+        "headers": {
+            "anonymous": {},
+            "participant": participant,
+            "outsider": join(client, elsewhere["id"]),
+            "facilitator": owner,
+            "other facilitator": other,
+        },
+        "ids": {
+            "board_id": board["id"],
+            "note_id": note["id"],
+            "column_id": board["columns"][0]["id"],
+        },
+    }
+
+
+def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
+    bodies: dict[tuple[str, str], dict[str, Any]] = {
+        ("POST", "/api/v1/auth/token"): {"email": "fasi@example.fi", "password": PASSWORD},
+        ("POST", "/api/v1/boards"): {"title": "Uusi"},
+        ("PATCH", "/api/v1/boards/{board_id}"): {"title": "Uusi nimi"},
+        ("POST", "/api/v1/boards/{board_id}/columns"): {"title": "Uusi sarake"},
+        ("PATCH", "/api/v1/boards/{board_id}/columns/{column_id}"): {"title": "Nimetty"},
+        ("POST", "/api/v1/boards/{board_id}/participants"): {"name": "Ben"},
+        ("POST", "/api/v1/boards/{board_id}/notes"): {
+            "column_id": ids["column_id"],
+            "text": "Uusi",
+        },
+        ("PATCH", "/api/v1/boards/{board_id}/notes/{note_id}"): {"text": "Muokattu"},
+        ("POST", "/api/v1/boards/{board_id}/notes/{note_id}/comments"): {"text": "Kommentti"},
+    }
+    return bodies.get((row.method, row.path))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.method} {row.path}")
+def test_route_answers_each_role_as_documented(
+    client: TestClient, world: dict[str, Any], row: Row, role: str
+) -> None:
+    url = re.sub(r"\{(\w+)\}", lambda m: world["ids"][m.group(1)], row.path)
+    headers = world["headers"][role]
+    expected = row.expected[role]
+    if row.method == "WS":
+        assert ws_outcome(client, url, headers) == expected
+        return
+    response = client.request(row.method, url, json=body_for(row, world["ids"]), headers=headers)
+    assert str(response.status_code) == expected, response.text
+
+
+def ws_outcome(client: TestClient, url: str, headers: dict[str, str]) -> str:
+    token = headers.get("Authorization", "").removeprefix("Bearer ")
+    target = f"{url}?token={token}" if token else url
+    with client.websocket_connect(target) as ws:
+        ws.send_json({"type": "ping"})
+        try:
+            ws.receive_text()
+        except WebSocketDisconnect as closed:
+            return str(closed.code)
+    return "open"
