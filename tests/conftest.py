@@ -36,11 +36,32 @@ def cheap_password_hashing() -> Iterator[None]:
 BACKENDS = ("sqlite", "postgresql", "sqlite+redis", "postgresql+redis")
 
 
+SLOW_DATABASE = "sqlite+slowdb"
+DB_DELAY_SECONDS = 0.5
+_db_delay = {"on": False}
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Tests marked all_backends run on every database and hub; the rest on SQLite."""
+    """Tests marked all_backends run on every database and hub; those marked slow_db
+    once more with every database call delayed; the rest on SQLite."""
     if "backend" in metafunc.fixturenames:
-        every = metafunc.definition.get_closest_marker("all_backends") is not None
-        metafunc.parametrize("backend", BACKENDS if every else ("sqlite",), indirect=True)
+        backends: tuple[str, ...] = ("sqlite",)
+        if metafunc.definition.get_closest_marker("all_backends"):
+            backends = BACKENDS
+        if metafunc.definition.get_closest_marker("slow_db"):
+            backends = (*backends, SLOW_DATABASE)
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """The delay covers the test's own steps, not the fixtures that set the board up."""
+    callspec = getattr(item, "callspec", None)
+    _db_delay["on"] = callspec is not None and callspec.params.get("backend") == SLOW_DATABASE
+    try:
+        return (yield)
+    finally:
+        _db_delay["on"] = False
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +85,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[st
     """(database URL, Redis URL or None) for this test, on fresh storage."""
     database, _, hub = request.param.partition("+")
     redis_url = servers.require_redis() if hub == "redis" else None
+    request.node.stash[SLOW_KEY] = hub == "slowdb"
     if database == "sqlite":
         path = tmp_path / "paja.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
@@ -86,9 +108,27 @@ def settings(tmp_path: Path, backend: tuple[str, str | None]) -> Settings:
     )
 
 
+SLOW_KEY = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def app(settings: Settings) -> Any:
-    return create_app(settings)
+def app(settings: Settings, request: pytest.FixtureRequest) -> Any:
+    application = create_app(settings)
+    if request.node.stash.get(SLOW_KEY, False):
+        _delay_every_statement(application.state.db.engine)
+    return application
+
+
+def _delay_every_statement(engine: Any) -> None:
+    """500 ms before every statement: a missing await or a lock held across I/O shows."""
+    import time
+
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _sleep(*_args: Any) -> None:
+        if _db_delay["on"]:
+            time.sleep(DB_DELAY_SECONDS)
 
 
 @pytest.fixture

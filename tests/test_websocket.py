@@ -11,7 +11,7 @@ from starlette.websockets import WebSocketDisconnect
 from tests.conftest import join, post_note
 from tests.wsutil import events_of, receive_events, stream_url, token_of
 
-pytestmark = pytest.mark.all_backends
+pytestmark = [pytest.mark.all_backends, pytest.mark.slow_db]
 
 
 def test_two_clients_see_a_third_persons_note_in_the_same_order(
