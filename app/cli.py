@@ -46,12 +46,35 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("destination", help="file to write (must not exist)")
     backup.set_defaults(handler=_backup)
 
+    teams = commands.add_parser(
+        "teams-manifest", help="write a Microsoft Teams app package for PAJA_BASE_URL"
+    )
+    teams.add_argument("--output", default="paja-teams.zip", help="the zip to write")
+    teams.add_argument("--developer", default="Paja", help="the organisation Teams shows")
+    teams.add_argument("--app-id", help="a GUID; by default one derived from PAJA_BASE_URL")
+    teams.set_defaults(handler=_teams_manifest)
+
     create = commands.add_parser("create-facilitator", help="add a facilitator account")
     create.add_argument("email")
     create.add_argument("--password", help="prompted for when not given")
     create.add_argument("--name", default="")
     create.set_defaults(handler=_create_facilitator)
     return parser
+
+
+def _teams_manifest(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.teams import write_package
+
+    settings = get_settings()
+    path = write_package(Path(args.output), settings.base_url, args.app_id, args.developer)
+    print(f"paja: wrote {path} for {settings.base_url}/teams/config.")
+    if not settings.base_url.startswith("https://"):
+        print("paja: Teams opens only HTTPS addresses: set PAJA_BASE_URL.", file=sys.stderr)
+    if not settings.teams:
+        print("paja: set PAJA_TEAMS=1 on the server so Teams may show its pages.", file=sys.stderr)
+    return 0
 
 
 def _database_url() -> str:
@@ -139,6 +162,9 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from app.observability import configure_logging
+
+    configure_logging()
     if settings.redis_url is not None:
         _require_redis(settings.redis_url.get_secret_value())
     migrate(_database_url())
@@ -154,6 +180,7 @@ def _serve(args: argparse.Namespace) -> int:
         ws_per_message_deflate=False,
         proxy_headers=True,
         log_level="info",
+        access_log=False,  # RequestLog writes one structured line per request instead
     )
     return 0
 

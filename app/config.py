@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     base_url: str = "http://127.0.0.1:8000"
     data_dir: Path = Path("./data")
+    # Microsoft Teams: lets Teams frame the board, join and tab-configuration pages.
+    teams: bool = False
 
     # Limits. The README's "Limits" table mirrors these; tests/test_docs.py keeps it honest.
     max_note_chars: int = Field(default=5000, ge=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -11,16 +11,17 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__, errors_http
-from app.api.routes import auth, boards, health, notes, ws
+from app.api.routes import auth, boards, exports, health, notes, ws
 from app.config import Settings, get_settings
 from app.db import BoardEvent, Database
 from app.hub.base import Hub
 from app.hub.memory import MemoryHub
 from app.middleware import BodySizeLimit, CrossSiteRefusal, SecurityHeaders
 from app.models import Board
+from app.observability import EVENTS, RequestLog, metrics
 from app.ratelimit import RateLimits
 from app.services import events
-from app.web import pages
+from app.web import exports_pages, info_pages, pages
 from app.web.render import encode_events
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -53,11 +54,19 @@ def build_hub(settings: Settings, db: Database) -> Hub:
     return MemoryHub(*loaders, max_frames=settings.ws_queue_frames)
 
 
+def _counting(publish: Callable[[list[BoardEvent]], None]) -> Callable[[list[BoardEvent]], None]:
+    def publish_and_count(events: list[BoardEvent]) -> None:
+        EVENTS.inc(len(events))
+        publish(events)
+
+    return publish_and_count
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     db = Database(settings.database_url.get_secret_value())
     hub = build_hub(settings, db)
-    db.publish = hub.publish
+    db.publish = _counting(hub.publish)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -71,13 +80,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = db
     app.state.hub = hub
     app.state.rate_limits = RateLimits(settings)
+    app.state.snapshot_cache = ws.SnapshotCache()
     errors_http.install(app)
     app.include_router(health.router)
-    for router in (auth.router, boards.router, notes.router, ws.router):
+    for router in (auth.router, boards.router, notes.router, exports.router, ws.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(pages.router)
+    app.include_router(exports_pages.router)
+    app.include_router(info_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CrossSiteRefusal, base_url=settings.base_url)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.max_import_bytes,
+    )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)
+    app.add_route("/metrics", metrics, include_in_schema=False)
     return app

@@ -4,12 +4,17 @@ security headers every response carries."""
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# The routes that take a file (an import, a .docx template) and so a larger body.
+FILE_UPLOAD_PATHS = re.compile(
+    r"^/api/v1/boards/(?:[^/]+/)?import$|^/boards/import$|^/b/[^/]+/export$"
+)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -24,6 +29,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
         "frame-ancestors 'self'",
     ]
+)
+
+# With PAJA_TEAMS=1, Teams may frame the pages a tab shows (the board, its projector view,
+# joining, the tab's configuration and sign-in); every other page stays unframeable.
+TEAMS_FRAMED_PATHS = re.compile(
+    r"^/b/[^/]+(?:/join|/projector)?$|^/join$|^/teams/(?:config|signin)$"
+)
+TEAMS_FRAME_ANCESTORS = (
+    "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft"
+)
+TEAMS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "frame-ancestors 'self'", f"frame-ancestors {TEAMS_FRAME_ANCESTORS}"
 )
 
 
@@ -43,19 +60,22 @@ async def _send_problem(send: Send, status: int, detail: str) -> None:
 
 
 class BodySizeLimit:
-    """Refuse bodies over the limit with 413, whether or not Content-Length is honest."""
+    """Refuse bodies over the limit with 413, whether or not Content-Length is honest.
+    File uploads (FILE_UPLOAD_PATHS) have a limit of their own, `upload_bytes`."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.upload_bytes if FILE_UPLOAD_PATHS.match(scope["path"]) else self.max_bytes
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await _send_problem(send, 413, self._message())
+        if declared.isdigit() and int(declared) > limit:
+            await _send_problem(send, 413, self._message(limit))
             return
         received = 0
 
@@ -64,17 +84,18 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _TooLarge
             return message
 
         try:
             await self.app(scope, counting_receive, send)
         except _TooLarge:
-            await _send_problem(send, 413, self._message())
+            await _send_problem(send, 413, self._message(limit))
 
-    def _message(self) -> str:
-        return f"The request body is larger than {self.max_bytes} bytes."
+    @staticmethod
+    def _message(limit: int) -> str:
+        return f"The request body is larger than {limit} bytes."
 
 
 class _TooLarge(Exception):
@@ -108,6 +129,12 @@ class CrossSiteRefusal:
         return urlsplit(origin).netloc not in {self.base_host, headers.get("host", "")}
 
 
+def _teams_enabled(scope: Scope) -> bool:
+    """PAJA_TEAMS of the app serving this request (Starlette puts the app in the scope)."""
+    settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+    return bool(getattr(settings, "teams", False))
+
+
 class SecurityHeaders:
     """A strict CSP (no inline script, nothing from other origins) and friends."""
 
@@ -119,12 +146,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        policy = CONTENT_SECURITY_POLICY
+        if _teams_enabled(scope) and TEAMS_FRAMED_PATHS.match(scope["path"]):
+            policy = TEAMS_CONTENT_SECURITY_POLICY
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
                 headers.extend(
                     [
-                        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+                        (b"content-security-policy", policy.encode()),
                         (b"x-content-type-options", b"nosniff"),
                         (b"referrer-policy", b"same-origin"),
                         (b"cross-origin-opener-policy", b"same-origin"),

@@ -66,6 +66,17 @@ def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Any:
     )
 
 
+def _author_fk() -> Any:
+    """The writer of a note or comment; when a participant is deleted, what they wrote
+    stays on the board, no longer linked to anyone."""
+    return Field(
+        default=None,
+        sa_column=Column(
+            String, ForeignKey("participants.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
+
+
 class Facilitator(SQLModel, table=True):
     __tablename__ = "facilitators"
 
@@ -128,12 +139,7 @@ class Note(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True)
     board_id: str = _fk("boards.id")
     column_id: str = _fk("columns.id")
-    author_id: str | None = Field(
-        default=None,
-        sa_column=Column(
-            String, ForeignKey("participants.id", ondelete="SET NULL"), nullable=True, index=True
-        ),
-    )
+    author_id: str | None = _author_fk()
     author_name: str = ""
     text: str
     kind: str = NoteKind.note.value
@@ -150,12 +156,7 @@ class Comment(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True)
     board_id: str = _fk("boards.id")
     note_id: str = _fk("notes.id")
-    author_id: str | None = Field(
-        default=None,
-        sa_column=Column(
-            String, ForeignKey("participants.id", ondelete="SET NULL"), nullable=True, index=True
-        ),
-    )
+    author_id: str | None = _author_fk()
     author_name: str = ""
     text: str
     created_at: datetime = Field(default_factory=utcnow)

@@ -3,13 +3,19 @@ when it is configured (in-process memory otherwise)."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
 import time
 
 from limits import RateLimitItem, parse, storage, strategies
+from redis.exceptions import RedisError
 
 from app.config import Settings
 from app.errors import PajaError
+from app.i18n import N_
+
+log = logging.getLogger("paja.ratelimit")
 
 
 class RateLimited(PajaError):
@@ -20,12 +26,25 @@ class RateLimited(PajaError):
         self.retry_after = retry_after
 
 
+def _storage(settings: Settings) -> storage.Storage:
+    """Redis when configured, so every worker counts together. The key prefix comes from
+    the database URL: workers of one deployment share counts, other deployments on the
+    same Redis (or test databases) do not."""
+    if settings.redis_url is None:
+        return storage.MemoryStorage()
+    database = settings.database_url.get_secret_value().encode()
+    prefix = "paja-limits-" + hashlib.sha256(database).hexdigest()[:12]
+    return storage.storage_from_string(settings.redis_url.get_secret_value(), key_prefix=prefix)
+
+
 class RateLimits:
     """The documented limits (README, "Limits"), checked before a service runs."""
 
     def __init__(self, settings: Settings) -> None:
-        url = settings.redis_url.get_secret_value() if settings.redis_url else "memory://"
-        self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(url))
+        self._limiter = strategies.MovingWindowRateLimiter(_storage(settings))
+        # While Redis is away, each worker keeps counting on its own rather than failing
+        # every write (the board itself does not need Redis to take a note).
+        self._fallback = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
         self.posts = parse(f"{settings.posts_per_minute}/minute")
         self.sign_ins = parse(f"{settings.sign_ins_per_minute}/minute")
 
@@ -35,7 +54,7 @@ class RateLimits:
         self._spend(
             self.posts,
             ("post", participant_id),
-            "You are writing faster than the board allows. Try again in {seconds} s.",
+            N_("You are writing faster than the board allows. Try again in {seconds} s."),
         )
 
     def spend_sign_in(self, email: str) -> None:
@@ -43,11 +62,18 @@ class RateLimits:
         self._spend(
             self.sign_ins,
             ("sign-in", email.strip().lower()),
-            "Too many sign-in attempts. Try again in {seconds} s.",
+            N_("Too many sign-in attempts. Try again in {seconds} s."),
         )
 
     def _spend(self, item: RateLimitItem, keys: tuple[str, ...], message: str) -> None:
-        if self._limiter.hit(item, *keys):
+        limiter = self._limiter
+        try:
+            allowed = limiter.hit(item, *keys)
+        except (RedisError, OSError) as error:
+            log.warning("rate limits fall back to this process: %s", error)
+            limiter = self._fallback
+            allowed = limiter.hit(item, *keys)
+        if allowed:
             return
-        reset = self._limiter.get_window_stats(item, *keys).reset_time
+        reset = limiter.get_window_stats(item, *keys).reset_time
         raise RateLimited(message, retry_after=max(1, math.ceil(reset - time.time())))

@@ -137,7 +137,9 @@ class Viewer(BaseModel):
     voted_note_ids: list[str]
 
 
-class BoardSummary(BaseModel):
+class BoardFields(BaseModel):
+    """What every view of a board shows about the board itself."""
+
     id: str
     title: str
     event: str
@@ -147,21 +149,15 @@ class BoardSummary(BaseModel):
     join_code: str
     seq: int
     created_at: datetime
+
+
+class BoardSummary(BoardFields):
     participant_count: int
     note_count: int
     url: str
 
 
-class BoardSnapshot(BaseModel):
-    id: str
-    title: str
-    event: str
-    question: str
-    language: Language
-    status: BoardStatus
-    join_code: str
-    seq: int
-    created_at: datetime
+class BoardSnapshot(BoardFields):
     updated_at: datetime
     columns: list[ColumnPublic]
     notes: list[NotePublic]

@@ -9,7 +9,7 @@ pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
   -o app/locales/messages.pot .
 for language in fi sv; do
   if [ -f "app/locales/$language/LC_MESSAGES/messages.po" ]; then
-    pybabel update --no-fuzzy-matching --omit-header -i app/locales/messages.pot -d app/locales -l "$language"
+    pybabel update --no-fuzzy-matching -i app/locales/messages.pot -d app/locales -l "$language"
   else
     pybabel init -i app/locales/messages.pot -d app/locales -l "$language"
   fi

@@ -99,6 +99,14 @@ def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
         ("PATCH", "/api/v1/boards/{board_id}/notes/{note_id}"): {"text": "Muokattu"},
         ("POST", "/api/v1/boards/{board_id}/notes/{note_id}/comments"): {"text": "Kommentti"},
     }
+    backup = {
+        "format": "paja.board",
+        "version": 1,
+        "board": {"title": "Tuotu"},
+        "columns": [{"title": "Tuotu sarake", "notes": [{"text": "Tuotu"}]}],
+    }
+    bodies[("POST", "/api/v1/boards/{board_id}/import")] = backup
+    bodies[("POST", "/api/v1/boards/import")] = backup
     return bodies.get((row.method, row.path))
 
 

@@ -157,3 +157,18 @@ def test_frame_budget_lets_a_burst_through_then_drops_the_flood() -> None:
     budget = _FrameBudget(20)
     taken = [budget.take() for _ in range(100)]
     assert taken.count(True) == 20
+
+
+def test_snapshots_share_the_board_and_keep_each_viewer_apart(
+    client: TestClient, board: dict[str, Any]
+) -> None:
+    anna, ben = join(client, board["id"], "Anna"), join(client, board["id"], "Ben")
+    note = post_note(client, board, anna, "Annan")
+    frames = []
+    for person in (anna, ben):
+        with client.websocket_connect(stream_url(board["id"], token_of(person), 10_000)) as ws:
+            [frame] = events_of(ws.receive_text())
+            frames.append(frame)
+    assert frames[0]["data"]["notes"] == frames[1]["data"]["notes"]
+    assert frames[0]["data"]["viewer"]["own_note_ids"] == [note["id"]]
+    assert frames[1]["data"]["viewer"]["own_note_ids"] == []

@@ -54,7 +54,7 @@ def create_board(
         event=clean(data.event, field=N_("Event"), limit=settings.max_title_chars, required=False),
         question=_question(data, settings),
         language=data.language.value,
-        join_code=_unused_join_code(session),
+        join_code=unused_join_code(session),
     )
     session.add(board)
     session.add(
@@ -64,7 +64,7 @@ def create_board(
     )
     placed: list[BoardColumn] = []
     for position, column in enumerate(columns):
-        _insert_column(session, settings, board, column, position, placed)
+        insert_column(session, settings, board, column, position, placed)
     session.commit()
     return public.snapshot(session, board)
 
@@ -85,7 +85,7 @@ def _question(data: BoardCreate, settings: Settings) -> str:
     return clean(question, field=N_("Question"), limit=settings.max_question_chars, required=False)
 
 
-def _unused_join_code(session: Session) -> str:
+def unused_join_code(session: Session) -> str:
     """A short numeric code for the /join page; retried on the rare collision."""
     while True:
         code = f"{secrets.randbelow(10**JOIN_CODE_DIGITS):0{JOIN_CODE_DIGITS}d}"
@@ -169,13 +169,13 @@ def add_column(
     require_facilitator(actor)
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
-    existing = _columns(session, board.id)
+    existing = ordered_columns(session, board.id)
     if len(existing) >= settings.max_columns_per_board:
         raise LimitReached(
             "A board can have at most {count} columns.", count=settings.max_columns_per_board
         )
     position = len(existing) if data.position is None else min(data.position, len(existing))
-    column = _insert_column(session, settings, board, data, position, existing)
+    column = insert_column(session, settings, board, data, position, existing)
     result = public.column_public(column)
     session.commit()
     return result
@@ -187,7 +187,7 @@ def update_column(
     require_facilitator(actor)
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
-    columns = _columns(session, board.id)
+    columns = ordered_columns(session, board.id)
     column = next((c for c in columns if c.id == column_id), None)
     if column is None:
         raise InvalidInput("That column is not on this board.")
@@ -211,7 +211,7 @@ def update_column(
     return result
 
 
-def _columns(session: Session, board_id: str) -> list[BoardColumn]:
+def ordered_columns(session: Session, board_id: str) -> list[BoardColumn]:
     return list(
         session.exec(
             select(BoardColumn)
@@ -221,7 +221,7 @@ def _columns(session: Session, board_id: str) -> list[BoardColumn]:
     )
 
 
-def _insert_column(
+def insert_column(
     session: Session,
     settings: Settings,
     board: Board,

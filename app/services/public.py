@@ -67,11 +67,17 @@ def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> Boa
         **board.model_dump(exclude={"owner_id"}),
         columns=[column_public(c) for c in columns],
         notes=[note_public(n, comments_by_note[n.id]) for n in notes],
-        viewer=_viewer(session, viewer, notes) if viewer else None,
+        viewer=viewer_of(session, viewer) if viewer else None,
     )
 
 
-def _viewer(session: Session, actor: Actor, notes: list[Note]) -> Viewer:
+def viewer_of(session: Session, actor: Actor) -> Viewer:
+    """The per-person part of a snapshot; the rest is the same for everyone."""
+    own = session.exec(
+        select(Note.id).where(
+            Note.board_id == actor.board_id, Note.author_id == actor.participant_id
+        )
+    ).all()
     voted = session.exec(
         select(Vote.note_id).where(
             Vote.board_id == actor.board_id, Vote.participant_id == actor.participant_id
@@ -81,7 +87,7 @@ def _viewer(session: Session, actor: Actor, notes: list[Note]) -> Viewer:
         participant_id=actor.participant_id,
         role=actor.role,
         name=actor.name,
-        own_note_ids=[n.id for n in notes if n.author_id == actor.participant_id],
+        own_note_ids=list(own),
         voted_note_ids=list(voted),
     )
 

@@ -1,6 +1,7 @@
 // The live board: one WebSocket per page. Events arrive in seq order; a gap, a drop or a
 // server restart makes the page reconnect with since=<last seq seen> and catch up.
-// Events carry HTML rendered once on the server; this file only places it.
+// Events carry HTML rendered once on the server; this file only places it, keeping the
+// keyboard focus (and any open menu or half-written text) where the person left it.
 (function () {
   "use strict";
 
@@ -20,6 +21,7 @@
   let socket = null;
   let backoff = 500;
   let pingTimer = null;
+  let held = null; // frames that arrive while a note is being dragged wait here
 
   function setConnection(state) {
     connection.dataset.state = state;
@@ -60,6 +62,10 @@
   }
 
   function receive(text) {
+    if (held) {
+      held.push(text);
+      return;
+    }
     const payload = JSON.parse(text);
     const items = Array.isArray(payload) ? payload : [payload];
     for (const event of items) {
@@ -77,11 +83,20 @@
     }
   }
 
+  // A drag in progress must not have notes moved under it: hold events until the drop.
+  document.addEventListener("paja:drag-start", () => {
+    held = held || [];
+  });
+  document.addEventListener("paja:drag-end", () => {
+    const waiting = held || [];
+    held = null;
+    waiting.forEach(receive);
+  });
+
   function fragment(html) {
     const template = document.createElement("template");
     template.innerHTML = html.trim();
-    const element = template.content.firstElementChild;
-    return element;
+    return template.content.firstElementChild;
   }
 
   function insertAt(container, element, index) {
@@ -91,23 +106,83 @@
     if (window.htmx) window.htmx.process(element);
   }
 
+  function notesOf(list) {
+    return Array.from(list.children).filter((child) => child.classList.contains("note"));
+  }
+
+  // After a move the server numbers the target column 0, 1, 2…; mirror that here.
+  function renumber(list) {
+    notesOf(list).forEach((note, index) => (note.dataset.position = String(index)));
+  }
+
+  function changed(lists) {
+    document.dispatchEvent(new CustomEvent("paja:changed", { detail: { lists } }));
+  }
+
   function placeNote(data, html, created) {
     const existing = document.getElementById("note-" + data.id);
     const list = document.getElementById("notes-" + data.column_id);
     if (!list) return;
     const element = fragment(html);
-    const keepOpen = existing && existing.contains(document.activeElement);
-    if (existing) existing.remove();
-    insertAt(list, element, created ? undefined : data.position);
+    const state = existing ? saveState(existing) : null;
+    const from = existing ? existing.parentElement : null;
+    const moved =
+      !existing ||
+      from !== list ||
+      existing.dataset.columnId !== data.column_id ||
+      existing.dataset.position !== String(data.position);
+    if (moved) {
+      if (existing) existing.remove();
+      insertAt(list, element, created ? undefined : data.position);
+      if (!created) renumber(list);
+    } else {
+      existing.replaceWith(element);
+      if (window.htmx) window.htmx.process(element);
+    }
     decorate(element);
-    if (keepOpen) element.focus();
-    if (created && !ownNotes.has(data.id)) announce(data.column_id);
+    changed(from && from !== list ? [from, list] : [list]);
+    if (state) restoreState(element, state, list);
+    if (created && !ownNotes.has(data.id)) announceNewNote(data.column_id);
+    if (moved && state && state.hadFocus) announceMove(element, list);
+  }
+
+  // What a re-rendered note should keep: the focused control, the open Move menu, and
+  // text being typed into its edit or comment box.
+  function saveState(note) {
+    const active = note.contains(document.activeElement) ? document.activeElement : null;
+    const keyed = active && active.closest("[data-focus]");
+    const open = [];
+    note.querySelectorAll("details[open]").forEach((details) => {
+      const area = details.querySelector("textarea");
+      const typing = area && area === active;
+      if (details.classList.contains("note-move") || details.classList.contains("comment-add") || typing) {
+        open.push({ name: details.classList[0], text: area ? area.value : null });
+      }
+    });
+    return { hadFocus: Boolean(active), focusKey: keyed ? keyed.dataset.focus : null, open };
+  }
+
+  function restoreState(note, state, list) {
+    for (const { name, text } of state.open) {
+      const details = note.querySelector("details." + name);
+      if (!details) continue;
+      details.open = true;
+      const area = details.querySelector("textarea");
+      if (area && text !== null) area.value = text;
+    }
+    if (!state.hadFocus) return;
+    // On a phone only one column shows: follow the note to its column first.
+    document.dispatchEvent(new CustomEvent("paja:reveal", { detail: { list } }));
+    const target = (state.focusKey && note.querySelector(`[data-focus="${state.focusKey}"]`)) || note;
+    target.focus();
   }
 
   function decorate(note) {
     const id = note.dataset.noteId;
+    const mine = isFacilitator || ownNotes.has(id);
+    note.classList.toggle("note--mine", mine);
     const owner = note.querySelector(".owner-actions");
-    if (owner) owner.hidden = !(isFacilitator || ownNotes.has(id));
+    if (owner) owner.hidden = !mine;
     const voted = votedNotes.has(id);
     const button = note.querySelector("button.vote");
     const field = note.querySelector(".vote-form input[name=on]");
@@ -115,20 +190,49 @@
     if (field) field.value = voted ? "false" : "true";
   }
 
-  function announce(columnId) {
-    const title = document.getElementById("column-title-" + columnId);
-    const text = board.dataset.textNewNote.replace("{column}", title ? title.textContent : "");
+  function say(text) {
     announcer.textContent = "";
     setTimeout(() => (announcer.textContent = text), 50);
+  }
+
+  function columnTitle(columnId) {
+    const title = document.getElementById("column-title-" + columnId);
+    return title ? title.textContent.trim() : "";
+  }
+
+  function announceNewNote(columnId) {
+    say(board.dataset.textNewNote.replace("{column}", columnTitle(columnId)));
+  }
+
+  function announceMove(note, list) {
+    const notes = notesOf(list);
+    const text = board.dataset.textMoved || "";
+    say(
+      text
+        .replace("{column}", columnTitle(note.dataset.columnId))
+        .replace("{place}", String(notes.indexOf(note) + 1))
+        .replace("{count}", String(notes.length))
+    );
+  }
+
+  function removeNote(id) {
+    const note = document.getElementById("note-" + id);
+    if (!note) return;
+    const list = note.parentElement;
+    const hadFocus = note.contains(document.activeElement);
+    const next = note.nextElementSibling || note.previousElementSibling;
+    note.remove();
+    changed([list]);
+    if (!hadFocus) return;
+    const column = list.closest(".column");
+    const fallback = column && column.querySelector(".note-form textarea");
+    (next || fallback || list).focus();
   }
 
   const handlers = {
     "note.created": (event) => placeNote(event.data, event.html, true),
     "note.updated": (event) => placeNote(event.data, event.html, false),
-    "note.deleted": (event) => {
-      const note = document.getElementById("note-" + event.data.id);
-      if (note) note.remove();
-    },
+    "note.deleted": (event) => removeNote(event.data.id),
     "comment.created": (event) => {
       const list = document.getElementById("comments-" + event.data.note_id);
       if (list && !document.getElementById("comment-" + event.data.id)) {
@@ -136,13 +240,14 @@
       }
     },
     "vote.changed": (event) => {
-      const count = document.querySelector(`.vote-count[data-note-id="${event.data.note_id}"]`);
-      if (count) count.textContent = event.data.votes;
+      const counts = document.querySelectorAll(`.vote-count[data-note-id="${event.data.note_id}"]`);
+      counts.forEach((count) => (count.textContent = event.data.votes));
     },
     "column.created": (event) => {
       const columns = document.getElementById("columns");
       if (!document.getElementById("column-" + event.data.id)) {
         insertAt(columns, fragment(event.html), event.data.position);
+        changed(null);
       }
     },
     "column.updated": (event) => {
@@ -150,11 +255,13 @@
       if (header) header.replaceWith(fragment(event.html));
       const column = document.getElementById("column-" + event.data.id);
       if (column) insertAt(document.getElementById("columns"), column, event.data.position);
+      changed(null);
     },
     "board.updated": (event) => {
       const header = document.getElementById("board-header");
       if (header) header.replaceWith(fragment(event.html));
       board.dataset.status = event.data.status;
+      changed(null);
     },
   };
 
@@ -168,6 +275,7 @@
     ownNotes.add(event.detail.id);
     const note = document.getElementById("note-" + event.detail.id);
     if (note) decorate(note);
+    say(board.dataset.textNoteAdded || "");
   });
   document.body.addEventListener("paja:voted", (event) => {
     if (event.detail.voted) votedNotes.add(event.detail.id);

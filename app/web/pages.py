@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app import teams
 from app.api.deps import (
     ActorDep,
     SessionDep,
@@ -25,11 +26,12 @@ from app.auth_cookies import (
     participant_cookie,
     set_token_cookie,
 )
-from app.errors import NotAuthenticated, PajaError
-from app.i18n import from_accept_language, pick_language, translations
+from app.errors import NotAuthenticated, NotFound, PajaError
+from app.i18n import LANGUAGES, from_accept_language, pick_language, translations
 from app.models import BoardStatus, Facilitator, Language, NoteKind
 from app.schemas import (
     BoardCreate,
+    BoardSnapshot,
     BoardUpdate,
     ColumnCreate,
     CommentCreate,
@@ -66,8 +68,11 @@ def page(
     html = render(language, template, request=request, path=request.url.path, **context)
     response = HTMLResponse(html, status_code=status)
     chosen = request.query_params.get("lang")
-    if chosen:
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax")
+    if chosen and chosen.strip().lower()[:2] in LANGUAGES:
+        settings = get_settings(request)
+        teams.set_cookie(
+            request, response, settings, LANGUAGE_COOKIE, language, 365 * 86400, httponly=False
+        )
     return response
 
 
@@ -256,16 +261,28 @@ def join_board(
             board_language=board.language,
             error=say(request, error),
             name=name,
+            teams=settings.teams,
         )
     response = RedirectResponse(f"/b/{board_id}", status_code=303)
-    set_token_cookie(
+    set_session_cookie(
+        request,
         response,
-        settings,
         participant_cookie(board_id),
         joined.token,
         settings.participant_token_days,
     )
     return response
+
+
+def set_session_cookie(
+    request: Request, response: Response, name: str, token: str, days: int
+) -> None:
+    """The usual Lax cookie, or inside a Teams tab the third-party kind that survives there."""
+    settings = get_settings(request)
+    if teams.in_teams_frame(request, settings):
+        teams.set_cookie(request, response, settings, name, token, days * 86400)
+    else:
+        set_token_cookie(response, settings, name, token, days)
 
 
 # --- the board -------------------------------------------------------------------------
@@ -286,8 +303,15 @@ def _page_actor(request: Request, session: SessionDep, board_id: str) -> Actor |
 
 @router.get("/b/{board_id}")
 def board_page(request: Request, board_id: str, session: SessionDep) -> Response:
+    return board_view(request, session, board_id, "board.html")
+
+
+def board_view(request: Request, session: SessionDep, board_id: str, template: str) -> Response:
+    """The board drawn by `template` (the board page, the projector view), or the join
+    form for someone who is not a member yet."""
     board = get_board(session, board_id)
     actor = _page_actor(request, session, board_id)
+    settings = get_settings(request)
     if actor is None:
         return page(
             request,
@@ -296,11 +320,12 @@ def board_page(request: Request, board_id: str, session: SessionDep) -> Response
             board_language=board.language,
             error=None,
             name="",
+            teams=settings.teams,
         )
     snapshot = boards.board_snapshot(session, actor)
     return page(
         request,
-        "board.html",
+        template,
         board_language=board.language,
         board=snapshot,
         viewer=snapshot.viewer,
@@ -308,6 +333,7 @@ def board_page(request: Request, board_id: str, session: SessionDep) -> Response
         notes_by_column=_group_notes(snapshot),
         statuses=[s.value for s in BoardStatus],
         base_url=_public_base(request),
+        teams=settings.teams,
     )
 
 
@@ -400,10 +426,11 @@ def edit_note(
         notes.update_note(session, settings, actor, note_id, NoteUpdate(text=text))
     except PajaError as error:
         note = {"id": note_id, "text": text}
-        return _form_error(
-            request, board_id, error, "_note_edit_form.html", note=note, board_id=board_id
-        )
+        return _form_error(request, error, "_note_edit_form.html", note=note, board_id=board_id)
     return _fragment_or_redirect(request, board_id)
+
+
+Direction = Literal["up", "down", "left", "right"]
 
 
 @router.post("/b/{board_id}/notes/{note_id}/move")
@@ -416,8 +443,16 @@ def move_note(
     settings: SettingsDep,
     column_id: Annotated[str, Form(max_length=100)] = "",
     position: Annotated[int | None, Form(ge=0, le=1_000_000)] = None,
+    direction: Annotated[Direction | None, Form()] = None,
 ) -> Response:
+    """A drop (column_id and position) or a keyboard move (direction: one step up, down,
+    or to the neighbouring column at the same height)."""
     try:
+        if direction is not None:
+            target = _step(boards.board_snapshot(session, actor), note_id, direction)
+            if target is None:  # already at the edge: nothing to change
+                return _fragment_or_redirect(request, board_id)
+            column_id, position = target
         notes.update_note(
             session,
             settings,
@@ -428,6 +463,21 @@ def move_note(
     except PajaError as error:
         return _refuse(request, error)
     return _fragment_or_redirect(request, board_id)
+
+
+def _step(snapshot: BoardSnapshot, note_id: str, direction: Direction) -> tuple[str, int] | None:
+    """Where one keyboard step takes the note, or None at the board's edge."""
+    note = next((n for n in snapshot.notes if n.id == note_id), None)
+    if note is None:
+        raise NotFound("There is no such note on this board.")
+    in_column = [n.id for n in snapshot.notes if n.column_id == note.column_id]
+    index = in_column.index(note_id)
+    if direction in ("up", "down"):
+        index += -1 if direction == "up" else 1
+        return (note.column_id, index) if 0 <= index < len(in_column) else None
+    column_ids = [c.id for c in snapshot.columns]
+    neighbour = column_ids.index(note.column_id) + (-1 if direction == "left" else 1)
+    return (column_ids[neighbour], index) if 0 <= neighbour < len(column_ids) else None
 
 
 @router.post("/b/{board_id}/notes/{note_id}/kind")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from app.auth_cookies import LANGUAGE_COOKIE, candidate_tokens
 from app.errors import Forbidden, PajaError
 from app.hub.channel import Subscriber
 from app.i18n import pick_language
+from app.observability import CONNECTIONS, DROPPED, FRAMES, board_tag, log
 from app.services import events, public
 from app.services.members import Actor, actor_for, get_board
 from app.web.render import encode_events
@@ -42,13 +44,24 @@ async def board_stream(websocket: WebSocket, board_id: str) -> None:
         return
     hub = websocket.app.state.hub
     subscriber = await hub.subscribe(board_id, language)
+    CONNECTIONS.inc()
+    started = time.monotonic()
+    stream = _Stream(websocket, subscriber, actor)
     try:
-        stream = _Stream(websocket, subscriber, actor)
         await stream.run(since)
     except WebSocketDisconnect:
         pass
     finally:
+        CONNECTIONS.dec()
         await hub.unsubscribe(subscriber)
+        log.info(
+            "websocket",
+            board=board_tag(board_id),
+            role=actor.role.value,
+            seconds=round(time.monotonic() - started, 1),
+            frames=stream.frames_sent,
+            too_slow=subscriber.overflowed,
+        )
 
 
 def _since(websocket: WebSocket) -> int | None:
@@ -95,7 +108,9 @@ class _Stream:
         self.subscriber = subscriber
         self.actor = actor
         self.sent_seq = subscriber.start_seq
-        self._send_lock = anyio.Lock()
+        self.frames_sent = 0
+        # fast_acquire: an uncontended send must not cost an extra event-loop turn.
+        self._send_lock = anyio.Lock(fast_acquire=True)
 
     async def run(self, since: int | None) -> None:
         await self._catch_up(since)
@@ -129,14 +144,27 @@ class _Stream:
             return events.since(session, self.actor.board_id, since, head - since)
 
     async def _send_snapshot(self) -> None:
-        snapshot = await run_in_threadpool(self._snapshot)
-        self.sent_seq = max(self.sent_seq, snapshot.seq)
-        frame = {"type": "snapshot", "seq": snapshot.seq, "data": snapshot.model_dump(mode="json")}
-        await self._send(json.dumps(frame, ensure_ascii=False))
+        seq, text = await run_in_threadpool(self._snapshot_frame)
+        self.sent_seq = max(self.sent_seq, seq)
+        await self._send(text)
 
-    def _snapshot(self) -> Any:
+    def _snapshot_frame(self) -> tuple[int, str]:
+        """The board part of a snapshot is shared by everyone who asks at the same seq
+        (a room rejoining after a restart): it is built and encoded once, and only the
+        viewer part is per person."""
+        cache: SnapshotCache = self.websocket.app.state.snapshot_cache
         with self.websocket.app.state.db.session() as session:
-            return public.snapshot(session, get_board(session, self.actor.board_id), self.actor)
+            board = get_board(session, self.actor.board_id)
+            shared = cache.get(board.id, board.seq)
+            if shared is None:
+                snapshot = public.snapshot(session, board)
+                shared = json.dumps(
+                    snapshot.model_dump(mode="json", exclude={"viewer"}), ensure_ascii=False
+                )
+                cache.put(board.id, board.seq, shared)
+            viewer = public.viewer_of(session, self.actor).model_dump_json()
+            seq = board.seq
+        return seq, f'{{"type":"snapshot","seq":{seq},"data":{shared[:-1]},"viewer":{viewer}}}}}'
 
     async def _send_live(self) -> None:
         while (frame := await self.subscriber.next_frame()) is not None:
@@ -148,6 +176,7 @@ class _Stream:
                 text = encode_events(fresh, self.subscriber.language)
             await self._send(text)
             self.sent_seq = frame.last_seq
+        DROPPED.inc()
         await self.websocket.close(CLOSE_TOO_SLOW, "Too far behind; reconnect with since=")
 
     async def _receive(self) -> None:
@@ -164,6 +193,25 @@ class _Stream:
     async def _send(self, text: str) -> None:
         async with self._send_lock:
             await self.websocket.send_text(text)
+        self.frames_sent += 1
+        FRAMES.inc()
+
+
+class SnapshotCache:
+    """The last few boards' encoded snapshots, keyed by (board, seq): a new seq is a new
+    key, so an entry is never stale."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, int], str] = OrderedDict()
+
+    def get(self, board_id: str, seq: int) -> str | None:
+        return self._entries.get((board_id, seq))
+
+    def put(self, board_id: str, seq: int, text: str) -> None:
+        self._entries[(board_id, seq)] = text
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
 
 
 class _FrameBudget:

@@ -1,0 +1,71 @@
+"""The one small interface every export format implements, and the options they share."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from app.exports.summary import Summary
+
+Order = Literal["board", "votes"]
+MAX_SUBTITLE_CHARS = 200
+# Characters XML 1.0 cannot carry (python-docx refuses them) and that no reader wants in a
+# CSV cell either; line breaks and tabs stay.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """What the facilitator chose. Names are left out unless asked for (privacy by default)."""
+
+    include_names: bool = False
+    order: Order = "board"
+    subtitle: str | None = None
+    delimiter: str = ","
+    template: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exporter:
+    """One format: a pure function from the summary to bytes, and how to serve them."""
+
+    name: str
+    media_type: str
+    extension: str
+    render: Callable[[Summary, ExportOptions], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    content: bytes
+    media_type: str
+    filename: str
+
+    @property
+    def content_disposition(self) -> str:
+        """An ASCII filename for old clients and the title itself (RFC 6266) for the rest."""
+        fallback = ascii_filename(self.filename)
+        return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(self.filename)}"
+
+
+def plain(text: str) -> str:
+    """Text without the control characters that would break a .docx or a CSV reader."""
+    return _CONTROL.sub("", text)
+
+
+def file_name(title: str, extension: str) -> str:
+    """The board title made safe as a file name in every operating system."""
+    stem = re.sub(r'[\\/:*?"<>|\s]+', " ", plain(title)).strip(" .")[:80].strip()
+    return f"{stem or 'paja'}.{extension}"
+
+
+def ascii_filename(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    stem, _, extension = decomposed.rpartition(".")
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-").lower()
+    return f"{slug or 'paja'}.{extension}"

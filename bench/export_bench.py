@@ -1,0 +1,156 @@
+"""Export speed on a full board: 5,000 notes and 5,000 comments in a temporary SQLite
+database, built through the services (one import), then each format timed from one read.
+
+    python -m bench.export_bench [--repeat 5]
+
+Targets (issue 4): DOCX under 2 s, Markdown under 0.3 s."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlmodel import select
+
+from app.config import Settings
+from app.db import Database, migrate
+from app.exports import EXPORTERS, ExportOptions, export
+from app.models import Participant, Role
+from app.schemas import BoardCreate
+from app.services import accounts, boards, imports, public
+from app.services.members import Actor, get_board
+
+NOTES = 5000
+COMMENTS = 5000
+WORDS = [
+    "ohjaus",
+    "verkosto",
+    "yhteistyö",
+    "asiakaslähtöisyys",
+    "digitaalinen",
+    "kanava",
+    "työpaja",
+    "oppilaitos",
+    "kunta",
+    "ohjaamo",
+    "näkyvyys",
+    "palvelu",
+    "osaaminen",
+    "strategia",
+    "arki",
+    "kumppani",
+    "seuraava",
+    "askel",
+    "koulutus",
+    "työelämä",
+    "tieto",
+    "johtaminen",
+    "laatu",
+    "kehittäminen",
+    "alue",
+    "maakunta",
+]
+
+
+def sentence(rng: random.Random, low: int, high: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
+    text = " ".join(words).capitalize() + "."
+    if rng.random() < 0.2:
+        text += "\n- " + " ".join(rng.choice(WORDS) for _ in range(6))
+    return text
+
+
+def backup(columns: list[str], rng: random.Random) -> bytes:
+    """A board file: NOTES notes over the columns, one comment on each, some votes."""
+    notes: list[list[dict]] = [[] for _ in columns]
+    for number in range(NOTES):
+        notes[number % len(columns)].append(
+            {
+                "text": sentence(rng, 12, 45),
+                "author_name": f"Osallistuja {number % 80}",
+                "kind": "next_step" if number % 50 == 0 else "note",
+                "votes": rng.choice((0, 0, 0, 1, 2, 3, 5, 8)),
+                "comments": [{"text": sentence(rng, 5, 20)}] if number < COMMENTS else [],
+            }
+        )
+    return json.dumps(
+        {
+            "format": "paja.board",
+            "version": 1,
+            "board": {"title": "Benchmark"},
+            "columns": [
+                {"title": title, "notes": items}
+                for title, items in zip(columns, notes, strict=True)
+            ],
+        }
+    ).encode()
+
+
+def timed(action: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """(best, median) seconds over `repeat` runs."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        runs.append(time.perf_counter() - start)
+    return min(runs), statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    rng = random.Random(4)
+    with tempfile.TemporaryDirectory() as directory:
+        url = f"sqlite:///{Path(directory) / 'bench.db'}"
+        migrate(url)
+        settings = Settings(database_url=url, secret_key="bench-" * 8, data_dir=Path(directory))
+        db = Database(url)
+        with db.session() as session:
+            owner = accounts.create_facilitator(session, "bench@example.fi", "benchmark!", "B")
+            created = boards.create_board(
+                session,
+                settings,
+                owner,
+                BoardCreate(title="TNO-foorumi", event="Teams", template="elo-national-2020"),
+            )
+            member = session.exec(
+                select(Participant).where(
+                    Participant.board_id == created.id, Participant.facilitator_id == owner.id
+                )
+            ).one()
+            actor = Actor(created.id, member.id, Role.facilitator, member.name, "fi")
+            upload = imports.Upload(
+                backup([c.title for c in created.columns], rng), "application/json"
+            )
+            start = time.perf_counter()
+            result = imports.import_into(session, settings, actor, upload)
+            built = time.perf_counter() - start
+        print(
+            f"board: {result.notes_added} notes, {result.comments_added} comments, "
+            f"{result.votes_added} votes (import {built:.2f} s, {len(upload.data) / 1e6:.1f} MB)"
+        )
+        with db.session() as session:
+            board = get_board(session, created.id)
+            read_best, read_median = timed(lambda: public.snapshot(session, board), args.repeat)
+            snapshot = public.snapshot(session, board)
+        print(f"{'read (snapshot)':<22} best {read_best:6.3f} s   median {read_median:6.3f} s")
+        options = ExportOptions()
+        for name in EXPORTERS:
+            size = len(export(snapshot, name, options).content)
+            best, median = timed(lambda n=name: export(snapshot, n, options), args.repeat)
+            print(
+                f"{'export ' + name:<22} best {best:6.3f} s   median {median:6.3f} s   "
+                f"read + export {read_median + median:6.3f} s   {size / 1e6:5.2f} MB"
+            )
+        db.dispose()
+
+
+if __name__ == "__main__":
+    main()
