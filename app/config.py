@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     ws_max_frame_bytes: int = Field(default=64 * 1024, ge=1024)
     ws_queue_frames: int = Field(default=256, ge=8)
+    ws_send_timeout_seconds: float = Field(default=10.0, gt=0)
     catch_up_limit: int = Field(default=1000, ge=10)
     posts_per_minute: int = Field(default=60, ge=1)
     sign_ins_per_minute: int = Field(default=10, ge=1)

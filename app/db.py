@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 PENDING_EVENTS = "pending_events"
+WRITE_OPTION = "paja_write"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,18 +36,26 @@ Publisher = Callable[[list[BoardEvent]], None]
 def make_engine(url: str) -> Engine:
     """An engine tuned per backend: SQLite gets WAL, foreign keys and write-ahead locking."""
     parsed = make_url(url)
+    # The pool outgrows the worker thread pool (40 threads), so a request never waits
+    # for a connection while another holds one and waits for a thread.
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=40)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=20,
+        max_overflow=40,
+    )
     _configure_sqlite(engine)
     return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """BEGIN IMMEDIATE takes the write lock up front, so two writers queue instead of
-    deadlocking on a lock upgrade; pysqlite's own transaction handling is switched off."""
+    """Reads begin DEFERRED and take no lock. A write begins IMMEDIATE (see begin_write),
+    taking the write lock up front so two writers queue instead of failing on a lock
+    upgrade. pysqlite's own transaction handling is switched off."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -60,7 +69,20 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        writing = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def begin_write(session: Session) -> None:
+    """Start the transaction a change is made in. On SQLite it ends any read
+    transaction the request had open (authentication, say) and begins IMMEDIATE, so the
+    write lock is held only while the change is made, never while a request waits for a
+    worker thread; PostgreSQL needs nothing here (its row locks do the queueing)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
 
 
 class Database:

@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import NotAuthenticated, PajaError
@@ -17,6 +18,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(OperationalError, _database_down)  # type: ignore[arg-type]
+    app.add_exception_handler(PoolTimeout, _database_down)  # type: ignore[arg-type]
 
 
 def _wants_page(request: Request) -> bool:
@@ -72,5 +74,9 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> Respon
     return problem(request, error.status_code, str(error.detail))
 
 
-async def _database_down(request: Request, _error: OperationalError) -> Response:
-    return problem(request, 503, "The database is not answering right now. Try again shortly.")
+async def _database_down(request: Request, _error: Exception) -> Response:
+    """The database is away or overloaded (locked, pool exhausted): a 503 the client can
+    retry, never a 500."""
+    response = problem(request, 503, "The database is not answering right now. Try again shortly.")
+    response.headers["Retry-After"] = "2"
+    return response

@@ -44,6 +44,7 @@ class Subscriber:
         self.language = language
         self.max_frames = max_frames
         self.overflowed = False
+        self.dropped = asyncio.Event()
         self.start_seq = 0
         self._frames: deque[Frame] = deque()
         self._wakeup = asyncio.Event()
@@ -53,6 +54,7 @@ class Subscriber:
             return
         if len(self._frames) >= self.max_frames:
             self.overflowed = True
+            self.dropped.set()
             self._frames.clear()
         else:
             self._frames.append(frame)

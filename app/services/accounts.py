@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from app.db import begin_write
 from app.errors import Conflict, InvalidInput, NotAuthenticated
 from app.models import AuthToken, Facilitator, Participant, utcnow
 from app.security import dummy_verify, hash_password, new_token, token_digest, verify_password
@@ -34,6 +35,7 @@ def normalise_email(email: str) -> str:
 
 def create_facilitator(session: Session, email: str, password: str, name: str = "") -> Facilitator:
     """Add an account; the email is the login and must be new."""
+    begin_write(session)
     address = normalise_email(email)
     if len(password) < MIN_PASSWORD_CHARS:
         raise InvalidInput(
@@ -69,6 +71,7 @@ def issue_token(
     participant_id: str | None = None,
 ) -> str:
     """A new random token; only its keyed digest is stored."""
+    begin_write(session)
     token = new_token()
     session.add(
         AuthToken(
@@ -96,6 +99,7 @@ def resolve_token(session: Session, secret: bytes, token: str) -> Principal:
 
 def revoke_token(session: Session, secret: bytes, token: str) -> None:
     """Sign out: the token stops working everywhere at once."""
+    begin_write(session)
     row = session.exec(
         select(AuthToken).where(AuthToken.token_hash == token_digest(secret, token))
     ).first()

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.db import PENDING_EVENTS, BoardEvent
+from app.db import PENDING_EVENTS, BoardEvent, begin_write
 from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
 from app.models import Board, BoardColumn, Facilitator, Participant, Role
@@ -43,6 +43,7 @@ def create_board(
 ) -> BoardSnapshot:
     """A new open board, its columns (given, from a template, or one default), and the
     owner's membership; the first events describe the columns."""
+    begin_write(session)
     columns = _initial_columns(data)
     if len(columns) > settings.max_columns_per_board:
         raise LimitReached(

@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.config import Settings
+from app.db import begin_write
 from app.errors import InvalidInput, LimitReached, PajaError
 from app.exports.backup import (
     Backup,
@@ -108,6 +109,7 @@ def create_board_from_file(
     """A new board from a file: a backup restores its board (title, question, language,
     status, date); a Padlet export gets `title` and `language`. `title` wins when given."""
     backup = read_upload(upload, title=title, language=language)
+    begin_write(session)
     info = backup.board
     board = Board(
         owner_id=owner.id,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from app.db import begin_write
 from app.errors import BoardLocked, Forbidden, NotFound
 from app.models import Board, BoardStatus, Participant, Role
 from app.services.accounts import Principal
@@ -37,6 +38,7 @@ def lock_board(session: Session, board_id: str) -> Board:
     """Load the board for a change, holding its row lock until commit: this serialises
     writers per board, which is what keeps `seq` gap-free on PostgreSQL (SQLite's
     BEGIN IMMEDIATE already serialises every writer)."""
+    begin_write(session)
     board = session.exec(select(Board).where(Board.id == board_id).with_for_update()).first()
     if board is None:
         raise NotFound("There is no board at this address.")

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, select, update
 
+from app.db import begin_write
 from app.models import AuthToken, Board, BoardStatus, utcnow
 
 
@@ -28,6 +29,7 @@ def purge(
 ) -> PurgeResult:
     """Archive boards idle for `retention_days`; delete those idle for `retention_days +
     grace_days`; drop expired tokens. Idle means no change (no event) since then."""
+    begin_write(session)
     moment = now or utcnow()
     archive_before = moment - timedelta(days=retention_days)
     delete_before = archive_before - timedelta(days=grace_days)

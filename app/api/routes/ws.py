@@ -113,10 +113,25 @@ class _Stream:
         self._send_lock = anyio.Lock(fast_acquire=True)
 
     async def run(self, since: int | None) -> None:
-        await self._catch_up(since)
-        async with anyio.create_task_group() as group:
-            group.start_soon(self._guarded, self._send_live, group.cancel_scope)
-            group.start_soon(self._guarded, self._receive, group.cancel_scope)
+        try:
+            await self._catch_up(since)
+            async with anyio.create_task_group() as group:
+                group.start_soon(self._guarded, self._send_live, group.cancel_scope)
+                group.start_soon(self._guarded, self._receive, group.cancel_scope)
+                group.start_soon(self._guarded, self.subscriber.dropped.wait, group.cancel_scope)
+        except* TimeoutError:
+            self.subscriber.overflowed = True  # one send took too long: the client is stuck
+        except* WebSocketDisconnect:
+            self.subscriber.overflowed = False  # the client left; nothing to close
+        if self.subscriber.overflowed:
+            await self._close_too_slow()
+
+    async def _close_too_slow(self) -> None:
+        """Cut a client loose that stopped reading; it reconnects with since= when it
+        reads again. The close may itself be stuck behind the full socket: bounded."""
+        DROPPED.inc()
+        with anyio.move_on_after(1):
+            await self.websocket.close(CLOSE_TOO_SLOW, "Too far behind; reconnect with since=")
 
     @staticmethod
     async def _guarded(task: Any, scope: anyio.CancelScope) -> None:
@@ -176,8 +191,6 @@ class _Stream:
                 text = encode_events(fresh, self.subscriber.language)
             await self._send(text)
             self.sent_seq = frame.last_seq
-        DROPPED.inc()
-        await self.websocket.close(CLOSE_TOO_SLOW, "Too far behind; reconnect with since=")
 
     async def _receive(self) -> None:
         budget = _FrameBudget(self.websocket.app.state.settings.ws_frames_per_second)
@@ -191,8 +204,12 @@ class _Stream:
             await self._send(json.dumps(reply, ensure_ascii=False))
 
     async def _send(self, text: str) -> None:
+        """A send that does not finish in time means the client stopped reading while
+        the socket's buffers filled: TimeoutError ends the stream (see run)."""
+        timeout = self.websocket.app.state.settings.ws_send_timeout_seconds
         async with self._send_lock:
-            await self.websocket.send_text(text)
+            with anyio.fail_after(timeout):
+                await self.websocket.send_text(text)
         self.frames_sent += 1
         FRAMES.inc()
 

@@ -1,0 +1,136 @@
+"""Markdown tables from bench/results/*.json, every Paja figure beside the baseline's.
+
+python -m bench.report        # reprint the tables without rerunning anything"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ORDER = ["grid", "knee", "compression", "frozen", "redis", "burst", "join_storm"]
+FANOUT_HEADER = (
+    "| scenario | run | server | notes/s | p50 ms | p90 ms | p99 ms | max ms "
+    "| all-seen p99 ms | POST p99 ms | deliveries/s | lost | out of order | 1013 "
+    "| server µs/delivery | KiB/conn | gen core | other busy | steal % |"
+)
+
+
+def load(results: Path) -> dict[str, list[dict[str, Any]]]:
+    found = {path.stem: json.loads(path.read_text())["runs"] for path in results.glob("*.json")}
+    return {name: found[name] for name in sorted(found, key=_rank)}
+
+
+def _rank(name: str) -> int:
+    return ORDER.index(name) if name in ORDER else len(ORDER)
+
+
+def ratio(value: float | None, reference: float | None) -> str:
+    if not value or not reference:
+        return ""
+    return f" (×{value / reference:.2f})"
+
+
+def fanout_row(scenario: str, run: dict[str, Any], base: dict[str, Any] | None) -> str:
+    d, cpu, setup = run["delivery"], run["cpu"], run["setup"]
+    lat = d["latency_ms"]
+    ref = base["delivery"] if base else {}
+    ref_cpu = base["cpu"] if base else {}
+    flags = " ⚠steal" if cpu["steal_high"] else ""
+    flags += " ⚠gen-saturated" if cpu["generator_saturated"] else ""
+    cells = [
+        scenario,
+        run["label"],
+        run["server"],
+        f"{d['achieved_rate']}",
+        f"{lat['p50']}",
+        f"{lat['p90']}",
+        f"{lat['p99']}{ratio(lat['p99'], ref.get('latency_ms', {}).get('p99'))}",
+        f"{lat['max']}",
+        f"{d['everyone_seen_ms']['p99']}",
+        f"{d['post_ms']['p99']}",
+        f"{d['deliveries_per_s']:.0f}{ratio(d['deliveries_per_s'], ref.get('deliveries_per_s'))}",
+        f"{d['lost_deliveries']}",
+        f"{run['clients']['out_of_order']}",
+        f"{run['clients']['reconnects_1013']}",
+        f"{cpu['server_us_per_delivery']}"
+        f"{ratio(cpu['server_us_per_delivery'], ref_cpu.get('server_us_per_delivery'))}",
+        f"{setup['rss_per_connection_kib']}",
+        f"{cpu['generator_cpu_util']}{flags}",
+        f"{cpu['other_cpu_s'] / max(cpu['elapsed_s'], 1e-9):.2f}",
+        f"{cpu['steal_pct']}",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def fanout_table(runs: dict[str, list[dict[str, Any]]]) -> list[str]:
+    lines = [FANOUT_HEADER, "|" + "---|" * FANOUT_HEADER.count(" | ") + "---|"]
+    for scenario, items in runs.items():
+        baselines = {r["label"]: r for r in items if r.get("server") == "baseline"}
+        for run in items:
+            if "error" in run:
+                lines.append(f"| {scenario} | {run['label']} | {run['server']} | error: "
+                             f"{run['error'].splitlines()[-1][:80]} |")  # fmt: skip
+            elif "delivery" in run:
+                base = baselines.get(run["label"]) if run["server"] == "paja" else None
+                lines.append(fanout_row(scenario, run, base))
+    return lines
+
+
+def storm_table(runs: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| join storm | server | all have the board s | per client p50 / p99 s "
+        "| join POST p99 ms | snapshots | missing | server CPU s | bytes/frame |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        if "per_client_s" not in run:
+            continue
+        per = run["per_client_s"]
+        lines.append(
+            f"| {run['label']} | {run['server']} | {run['all_have_board_s']} "
+            f"| {per['p50']} / {per['p99']} | {run['join_post_ms']['p99']} "
+            f"| {run['clients'].get('snapshots', 'n/a')} | {run['missing']} "
+            f"| {run['cpu']['server_cpu_s']} "
+            f"| {run['clients']['bytes_per_frame']} |"
+        )
+    return lines
+
+
+def frozen_lines(runs: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for run in runs:
+        if "frozen" in run:
+            f = run["frozen"]
+            lines.append(
+                f"- frozen client ({run['label']}): server side before it read anything: "
+                f"{f['server_side_before_drain']}; server RSS {f['server_rss_mb']} MB; "
+                f"on draining: {f['drained']}"
+            )
+    return lines
+
+
+def burst_lines(runs: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"- {run['label']}: {run['delivery']['stored_201']} answered 201, "
+        f"{run.get('burst_stored')} stored on the board, "
+        f"{run['delivery']['deliveries']} of {run['delivery']['stored_201'] * 200} delivered, "
+        f"everyone saw all within {run['delivery']['everyone_seen_ms']['max']} ms"
+        for run in runs
+        if "delivery" in run
+    ]
+
+
+def markdown_table(results: Path = RESULTS) -> str:
+    runs = load(results)
+    lines = fanout_table({k: v for k, v in runs.items() if k != "join_storm"})
+    if "join_storm" in runs:
+        lines += ["", *storm_table(runs["join_storm"])]
+    lines += ["", *frozen_lines(runs.get("frozen", [])), *burst_lines(runs.get("burst", []))]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table(Path(sys.argv[1]) if len(sys.argv) > 1 else RESULTS))
