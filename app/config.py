@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +22,9 @@ class Settings(BaseSettings):
     redis_url: SecretStr | None = None
     secret_key: SecretStr | None = None
     base_url: str = "http://127.0.0.1:8000"
+    # Other origins (comma-separated, e.g. "https://intra.example.fi") whose pages may open
+    # a board's live stream with the browser's cookie; the app's own origin always may.
+    allowed_origins: str = ""
     data_dir: Path = Path("./data")
     # Microsoft Teams: lets Teams frame the board, join and tab-configuration pages.
     teams: bool = False
@@ -53,6 +57,12 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @property
+    def trusted_hosts(self) -> set[str]:
+        """host[:port] of PAJA_BASE_URL and of every PAJA_ALLOWED_ORIGINS entry."""
+        origins = [self.base_url, *self.allowed_origins.split(",")]
+        return {urlsplit(origin.strip()).netloc for origin in origins if origin.strip()}
 
     @property
     def is_sqlite(self) -> bool:

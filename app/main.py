@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports_pages.router)
     app.include_router(info_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(CrossSiteRefusal, base_url=settings.base_url)
+    app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

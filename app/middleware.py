@@ -107,9 +107,9 @@ class CrossSiteRefusal:
     something must come from this site. Bearer-token requests carry no ambient
     credentials, so they pass."""
 
-    def __init__(self, app: ASGIApp, base_url: str) -> None:
+    def __init__(self, app: ASGIApp, trusted_hosts: set[str]) -> None:
         self.app = app
-        self.base_host = urlsplit(base_url).netloc
+        self.trusted_hosts = trusted_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
@@ -126,7 +126,7 @@ class CrossSiteRefusal:
         origin = headers.get("origin")
         if origin is None or origin == "null":
             return origin == "null"
-        return urlsplit(origin).netloc not in {self.base_host, headers.get("host", "")}
+        return urlsplit(origin).netloc not in {*self.trusted_hosts, headers.get("host", "")}
 
 
 def _teams_enabled(scope: Scope) -> bool:

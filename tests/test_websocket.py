@@ -172,3 +172,14 @@ def test_snapshots_share_the_board_and_keep_each_viewer_apart(
     assert frames[0]["data"]["notes"] == frames[1]["data"]["notes"]
     assert frames[0]["data"]["viewer"]["own_note_ids"] == [note["id"]]
     assert frames[1]["data"]["viewer"]["own_note_ids"] == []
+
+
+def test_an_allowed_origin_may_open_the_cookie_stream(
+    settings: Any, client: TestClient, board: dict[str, Any]
+) -> None:
+    settings.allowed_origins = "https://intra.example.fi, https://other.example.fi"
+    client.post(f"/b/{board['id']}/join", data={"name": "Anna"})
+    url = f"/api/v1/boards/{board['id']}/ws"
+    with client.websocket_connect(url, headers={"Origin": "https://intra.example.fi"}) as ws:
+        ws.send_json({"type": "ping"})
+        assert events_of(ws.receive_text())[0]["type"] == "pong"

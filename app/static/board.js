@@ -27,6 +27,7 @@
     connection.dataset.state = state;
     connection.textContent = connection.dataset["text" + state[0].toUpperCase() + state.slice(1)];
     document.body.dataset.connection = state;
+    if (state === "online") connection.dispatchEvent(new Event("paja:online"));
   }
 
   function streamUrl() {
@@ -283,6 +284,25 @@
     const note = document.getElementById("note-" + event.detail.id);
     if (note) decorate(note);
   });
+
+  // A note that could not be sent (offline, server restarting) stays in its form, with
+  // its key, and is sent again when the connection returns; the key makes the server
+  // answer a repeat with the note it already has instead of a duplicate.
+  function resendPending() {
+    document.querySelectorAll("form.note-form[data-pending]").forEach((form) => {
+      delete form.dataset.pending;
+      if (window.htmx) window.htmx.trigger(form, "submit");
+    });
+  }
+  document.body.addEventListener("htmx:sendError", (event) => {
+    const form = event.detail.elt && event.detail.elt.closest("form.note-form");
+    if (!form) return;
+    form.dataset.pending = "true";
+    const notice = form.querySelector(".pending-note");
+    if (notice) notice.hidden = false;
+  });
+  window.addEventListener("online", resendPending);
+  connection.addEventListener("paja:online", resendPending);
 
   connect();
 })();

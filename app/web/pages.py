@@ -5,6 +5,7 @@ JavaScript too)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
@@ -45,6 +46,7 @@ from app.web.render import render
 router = APIRouter(include_in_schema=False)
 
 MAX_PASTED_COLUMNS = 50
+CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def page_language(request: Request, board_language: str | None = None) -> str:
@@ -396,11 +398,13 @@ def add_note(
     settings: SettingsDep,
     column_id: Annotated[str, Form(max_length=100)] = "",
     text: Annotated[str, Form(max_length=100_000)] = "",
+    client_key: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     context = {"column": {"id": column_id}}
+    key = client_key if CLIENT_KEY.fullmatch(client_key) else None
     try:
         note = notes.create_note(
-            session, settings, actor, NoteCreate(column_id=column_id, text=text)
+            session, settings, actor, NoteCreate(column_id=column_id, text=text, client_key=key)
         )
     except PajaError as error:
         return _form_error(

@@ -4,6 +4,7 @@ htmx fragments, and the HTML that live events carry."""
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -46,6 +47,7 @@ def environment(language: str) -> Environment:
         languages=LANGUAGES,
         language_names=LANGUAGE_NAMES,
         static=static_url,
+        new_client_key=lambda: secrets.token_urlsafe(12),
     )
     env.filters["when"] = lambda value: _format_when(value, language)
     return env

@@ -195,3 +195,23 @@ def test_language_switch_is_remembered_and_unknown_codes_fall_back_to_finnish(
     expect(stranger.get_by_role("heading", level=1)).to_have_text(
         "Kirjaudu sisään fasilitaattorina"
     )
+
+
+def test_a_note_written_offline_is_sent_once_when_the_connection_returns(
+    server: Server, new_context: NewContext
+) -> None:
+    board = server.new_board()
+    context = new_context()
+    page = join(context, board, "Offline")
+    column = board["columns"][1]["id"]
+    context.set_offline(True)
+    page.locator(f"#note-text-{column}").fill("Kirjoitettu junassa")
+    page.locator(f"#note-form-{column}").get_by_role("button", name="Lisää").click()
+    expect(page.locator(f"#note-form-{column} .pending-note")).to_be_visible()
+    context.set_offline(False)
+    expect(page.locator(f"#notes-{column} .note-text")).to_have_text(["Kirjoitettu junassa"])
+    texts = [
+        n["text"]
+        for n in server.api("GET", f"/api/v1/boards/{board['id']}", server.join(board))["notes"]
+    ]
+    assert texts.count("Kirjoitettu junassa") == 1

@@ -78,7 +78,7 @@ def _authorise(websocket: WebSocket, board_id: str) -> tuple[Actor, str]:
     state = websocket.app.state
     query_token = websocket.query_params.get("token")
     if query_token is None:
-        _check_origin(websocket, state.settings.base_url)
+        _check_origin(websocket, state.settings.trusted_hosts)
     tokens = [query_token] if query_token else candidate_tokens(websocket, board_id)
     with state.db.session() as session:
         principal = resolve_principal(session, state.settings, tokens)
@@ -90,13 +90,13 @@ def _authorise(websocket: WebSocket, board_id: str) -> tuple[Actor, str]:
     return actor, language
 
 
-def _check_origin(websocket: WebSocket, base_url: str) -> None:
-    """Refuse cross-site WebSocket hijacking: a cookie alone does not open the stream."""
+def _check_origin(websocket: WebSocket, trusted_hosts: set[str]) -> None:
+    """Refuse cross-site WebSocket hijacking: a cookie alone does not open the stream
+    unless the page comes from this site or an origin the operator allowed."""
     origin = websocket.headers.get("origin")
     if origin is None:
         return
-    allowed = {urlsplit(base_url).netloc, websocket.headers.get("host", "")}
-    if urlsplit(origin).netloc not in allowed:
+    if urlsplit(origin).netloc not in {*trusted_hosts, websocket.headers.get("host", "")}:
         raise Forbidden("This page may not open the board's live stream.")
 
 
