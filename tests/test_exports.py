@@ -374,6 +374,9 @@ def test_hostile_text_stays_inert_text(
     cells = [row["text"] for row in rows]
     for formula in ('=HYPERLINK("http://x";"klikkaa")', "+SUM(A1)", "@cmd"):
         assert f"'{formula}" in cells
+    word = docx_text(export(client, board, facilitator, "docx").content)
+    for text in ("<script>alert(1)</script>", "[linkki](https://example.com)", "+SUM(A1)"):
+        assert text in word  # kept as the literal text of a run, not as markup
 
 
 LINES = st.text(

@@ -35,6 +35,15 @@ def test_two_clients_see_a_third_persons_note_in_the_same_order(
     assert "Yhteinen digitaalinen kanava" in seen_first[0]["html"]
 
 
+def test_event_html_escapes_what_people_typed(client: TestClient, board: dict[str, Any]) -> None:
+    anna = join(client, board["id"], "<img src=x onerror=alert(1)>")
+    with client.websocket_connect(stream_url(board["id"], token_of(anna), board["seq"])) as ws:
+        post_note(client, board, anna, "<script>alert(1)</script>")
+        [event] = receive_events(ws, 1)
+    assert "<script>" not in event["html"] and "<img" not in event["html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in event["html"]
+
+
 def test_reconnect_with_since_gets_exactly_what_was_missed(
     client: TestClient, board: dict[str, Any]
 ) -> None:
