@@ -215,3 +215,23 @@ def test_a_note_written_offline_is_sent_once_when_the_connection_returns(
         for n in server.api("GET", f"/api/v1/boards/{board['id']}", server.join(board))["notes"]
     ]
     assert texts.count("Kirjoitettu junassa") == 1
+
+
+def test_the_board_page_asks_nothing_of_any_other_origin(
+    server: Server, new_context: NewContext
+) -> None:
+    """Privacy: every request the page makes (scripts, styles, icons, the live stream,
+    form posts) goes to Paja itself, for a participant and for the facilitator."""
+    board = server.new_board()
+    requested: list[str] = []
+    for page in (join(new_context(), board, "Anna"), sign_in(new_context(), f"/b/{board['id']}")):
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("websocket", lambda socket: requested.append(socket.url))
+        page.reload()
+        expect(page.locator("#connection")).to_have_attribute("data-state", "online")
+        page.locator(f"#note-text-{board['columns'][0]['id']}").fill("Oma palvelin")
+        page.locator(f"#note-form-{board['columns'][0]['id']}").get_by_role("button").click()
+        expect(page.locator(".note-text", has_text="Oma palvelin").first).to_be_visible()
+    host = server.base.split("://", 1)[1]
+    assert requested, "no request was recorded"
+    assert all(url.split("://", 1)[1].startswith(host + "/") for url in requested), requested
