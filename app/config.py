@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # a board's live stream with the browser's cookie; the app's own origin always may.
     allowed_origins: str = ""
     data_dir: Path = Path("./data")
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=30, ge=0)
     # Microsoft Teams: lets Teams frame the board, join and tab-configuration pages.
     teams: bool = False
 

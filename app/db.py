@@ -33,20 +33,21 @@ class BoardEvent:
 Publisher = Callable[[list[BoardEvent]], None]
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 10, max_overflow: int = 30) -> Engine:
     """An engine tuned per backend: SQLite gets WAL, foreign keys and write-ahead locking."""
     parsed = make_url(url)
-    # The pool outgrows the worker thread pool (40 threads), so a request never waits
-    # for a connection while another holds one and waits for a thread.
+    # The pool (10 + 30 by default) matches the worker thread pool (40 threads), so a
+    # request never waits for a connection while another holds one and waits for a
+    # thread. On PostgreSQL, workers × 40 must stay under the server's max_connections.
+    sizes = {"pool_size": pool_size, "max_overflow": max_overflow}
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=40)
+        return create_engine(url, pool_pre_ping=True, **sizes)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
-        pool_size=20,
-        max_overflow=40,
+        **sizes,
     )
     _configure_sqlite(engine)
     return engine
@@ -88,9 +89,15 @@ def begin_write(session: Session) -> None:
 class Database:
     """Owns the engine and publishes each transaction's events once it has committed."""
 
-    def __init__(self, url: str, publish: Publisher | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        publish: Publisher | None = None,
+        pool_size: int = 10,
+        max_overflow: int = 30,
+    ) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool_size, max_overflow)
         self.publish: Publisher | None = publish
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
         event.listen(self._sessions, "after_commit", self._after_commit)

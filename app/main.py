@@ -18,7 +18,7 @@ from app.hub.base import Hub
 from app.hub.memory import MemoryHub
 from app.middleware import BodySizeLimit, CrossSiteRefusal, SecurityHeaders
 from app.models import Board
-from app.observability import EVENTS, RequestLog, metrics
+from app.observability import EVENTS, RequestLog, configure_logging, metrics
 from app.ratelimit import RateLimits
 from app.services import events
 from app.web import exports_pages, info_pages, pages
@@ -64,7 +64,12 @@ def _counting(publish: Callable[[list[BoardEvent]], None]) -> Callable[[list[Boa
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    db = Database(settings.database_url.get_secret_value())
+    configure_logging()
+    db = Database(
+        settings.database_url.get_secret_value(),
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
     hub = build_hub(settings, db)
     db.publish = _counting(hub.publish)
 

@@ -37,9 +37,12 @@ class _NoWebSocketPaths(logging.Filter):
 
 
 def configure_logging() -> None:
-    """JSON lines on stderr, one object per event, for any log collector to read."""
+    """JSON lines on stderr, one object per event, for any log collector to read.
+    Called by every worker process as it builds the app; repeating it is harmless."""
     logging.basicConfig(format="%(message)s", level=logging.INFO)
-    logging.getLogger("uvicorn.error").addFilter(_NoWebSocketPaths())
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _NoWebSocketPaths) for f in uvicorn_log.filters):
+        uvicorn_log.addFilter(_NoWebSocketPaths())
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,
