@@ -42,12 +42,13 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 30) -> Engine
     sizes = {"pool_size": pool_size, "max_overflow": max_overflow}
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **sizes)
-    if parsed.database and parsed.database != ":memory:":
+    in_memory = not parsed.database or parsed.database == ":memory:"
+    if not in_memory:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
-        **sizes,
+        **({} if in_memory else sizes),  # an in-memory database lives in one connection
     )
     _configure_sqlite(engine)
     return engine
