@@ -139,3 +139,18 @@ def test_user_text_is_escaped_on_the_page(
 def test_pages_send_a_strict_content_security_policy(client: TestClient) -> None:
     policy = client.get("/login").headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_the_login_page_throttles_guessing(
+    app: Any, client: TestClient, facilitator: dict[str, str]
+) -> None:
+    from limits import parse
+
+    app.state.rate_limits.sign_ins = parse("2/minute")
+    answers = [
+        client.post("/login", data={"email": "fasi@example.fi", "password": "arvaus"})
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in answers] == [401, 401, 429]
+    assert "Liian monta kirjautumisyritystä" in answers[-1].text
+    assert int(answers[-1].headers["retry-after"]) >= 1

@@ -30,6 +30,7 @@ from app.auth_cookies import (
 from app.errors import NotAuthenticated, NotFound, PajaError
 from app.i18n import LANGUAGES, from_accept_language, pick_language, translations
 from app.models import BoardStatus, Facilitator, Language, NoteKind
+from app.ratelimit import RateLimited
 from app.schemas import (
     BoardCreate,
     BoardSnapshot,
@@ -132,11 +133,23 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     try:
+        request.app.state.rate_limits.spend_sign_in(email)
         facilitator = accounts.authenticate(session, email, password)
     except NotAuthenticated:
         return page(
             request, "login.html", status=401, next=_safe_next(next), error="bad_login", email=email
         )
+    except RateLimited as refusal:
+        response = page(
+            request,
+            "login.html",
+            status=429,
+            next=_safe_next(next),
+            error=say(request, refusal),
+            email=email,
+        )
+        response.headers["Retry-After"] = str(refusal.retry_after)
+        return response
     token = accounts.issue_token(
         session,
         settings.secret(),
