@@ -12,7 +12,7 @@ from app.config import Settings
 from app.db import PENDING_EVENTS, BoardEvent, begin_write
 from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
-from app.models import Board, BoardColumn, Facilitator, Participant, Role
+from app.models import Board, BoardColumn, Facilitator, Note, Participant, Role
 from app.schemas import (
     BoardCreate,
     BoardSnapshot,
@@ -103,7 +103,7 @@ def list_boards(session: Session, settings: Settings, facilitator_id: str) -> li
         .order_by(col(Board.created_at).desc())
     ).all()
     ids = [b.id for b in boards]
-    notes = public.count_by_board(session, public.Note, ids)
+    notes = public.count_by_board(session, Note, ids)
     people = public.count_by_board(session, Participant, ids)
     return [
         BoardSummary(

@@ -17,6 +17,7 @@ from app.api.deps import (
     ActorDep,
     SessionDep,
     SettingsDep,
+    get_facilitator,
     get_settings,
     resolve_principal,
 )
@@ -27,7 +28,7 @@ from app.auth_cookies import (
     participant_cookie,
     set_token_cookie,
 )
-from app.errors import NotAuthenticated, NotFound, PajaError
+from app.errors import Forbidden, NotAuthenticated, NotFound, PajaError
 from app.i18n import LANGUAGES, from_accept_language, pick_language, translations
 from app.models import BoardStatus, Facilitator, Language, NoteKind
 from app.ratelimit import RateLimited
@@ -92,18 +93,14 @@ def say(request: Request, error: PajaError) -> str:
     return error.translated(translations(page_language(request)).gettext)
 
 
-def _current_facilitator(request: Request, session: SessionDep) -> Facilitator | None:
-    settings = get_settings(request)
-    token = request.cookies.get(FACILITATOR_COOKIE)
-    if not token:
-        return None
+def _current_facilitator(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> Facilitator | None:
+    """The signed-in facilitator, or None: pages redirect to /login instead of a 401."""
     try:
-        principal = accounts.resolve_token(session, settings.secret(), token)
-    except NotAuthenticated:
+        return get_facilitator(request, session, settings)
+    except (NotAuthenticated, Forbidden):
         return None
-    if principal.facilitator_id is None:
-        return None
-    return accounts.get_facilitator(session, principal.facilitator_id)
 
 
 MaybeFacilitator = Annotated[Facilitator | None, Depends(_current_facilitator)]
@@ -310,9 +307,7 @@ def _page_actor(request: Request, session: SessionDep, board_id: str) -> Actor |
     try:
         principal = resolve_principal(session, settings, tokens)
         return actor_for(session, principal, board_id)
-    except (NotAuthenticated, PajaError) as error:
-        if getattr(error, "status_code", 0) == 404:
-            raise
+    except (NotAuthenticated, Forbidden):
         return None
 
 

@@ -83,9 +83,8 @@ def _authorise(websocket: WebSocket, board_id: str) -> tuple[Actor, str]:
     with state.db.session() as session:
         principal = resolve_principal(session, state.settings, tokens)
         actor = actor_for(session, principal, board_id)
-        board = get_board(session, board_id)
     language = pick_language(
-        websocket.query_params.get("lang"), websocket.cookies.get(LANGUAGE_COOKIE), board.language
+        websocket.query_params.get("lang"), websocket.cookies.get(LANGUAGE_COOKIE), actor.language
     )
     return actor, language
 
