@@ -41,6 +41,15 @@ class BoardStatus(StrEnum):
     archived = "archived"
 
 
+class NoteVisibility(StrEnum):
+    """Who sees a note besides its author and the board's facilitators."""
+
+    public = "public"  # everyone on the board
+    private = "private"  # written during private writing, shown to all on reveal
+    pending = "pending"  # waiting for a facilitator's approval
+    hidden = "hidden"  # hidden by a facilitator
+
+
 class NoteKind(StrEnum):
     note = "note"
     next_step = "next_step"
@@ -102,6 +111,10 @@ class Board(SQLModel, table=True):
     seq: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # While on, participants' new notes are seen only by their authors and the facilitators.
+    private_writing: bool = False
+    # While on, participants' new notes wait for a facilitator's approval before others see them.
+    approval_required: bool = False
 
 
 class BoardColumn(SQLModel, table=True):
@@ -148,6 +161,7 @@ class Note(SQLModel, table=True):
     client_key: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    visibility: str = NoteVisibility.public.value
 
 
 class Comment(SQLModel, table=True):
@@ -189,6 +203,9 @@ class Event(SQLModel, table=True):
     type: str
     data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+    # What participants other than the one named in it receive instead, when the change
+    # is not for everyone's eyes (a private or hidden note): {"type", "data", "visible_to"}.
+    for_others: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class AuthToken(SQLModel, table=True):

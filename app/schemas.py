@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.models import BoardStatus, Language, NoteKind, Role
+from app.models import BoardStatus, Language, NoteKind, NoteVisibility, Role
 
 
 class Input(BaseModel):
@@ -53,6 +53,15 @@ class BoardUpdate(Input):
     event: str | None = None
     language: Language | None = None
     status: BoardStatus | None = None
+    private_writing: bool | None = Field(
+        default=None,
+        description="While true, participants see only their own new notes; setting it "
+        "false reveals every note written meanwhile.",
+    )
+    approval_required: bool | None = Field(
+        default=None,
+        description="While true, participants' new notes wait for a facilitator's approval.",
+    )
 
 
 class ParticipantJoin(Input):
@@ -85,6 +94,9 @@ class NoteUpdate(Input):
     column_id: str | None = None
     position: int | None = Field(default=None, ge=0)
     kind: NoteKind | None = None
+    hidden: bool | None = Field(
+        default=None, description="Facilitators only: hide the note from participants, or show it."
+    )
 
 
 class CommentCreate(Input):
@@ -111,6 +123,7 @@ class NotePublic(BaseModel):
     comments: list[CommentPublic] = []
     created_at: datetime
     updated_at: datetime
+    visibility: NoteVisibility = NoteVisibility.public
 
 
 class ColumnPublic(BaseModel):
@@ -135,6 +148,9 @@ class Viewer(BaseModel):
     name: str
     own_note_ids: list[str]
     voted_note_ids: list[str]
+    withheld_note_ids: list[str] = Field(
+        default=[], description="The viewer's own notes that others cannot see yet."
+    )
 
 
 class BoardFields(BaseModel):
@@ -149,6 +165,8 @@ class BoardFields(BaseModel):
     join_code: str
     seq: int
     created_at: datetime
+    private_writing: bool = False
+    approval_required: bool = False
 
 
 class BoardSummary(BoardFields):

@@ -6,7 +6,7 @@ import asyncio
 import json
 from collections.abc import Sequence
 
-from app.db import BoardEvent
+from app.db import Audience, BoardEvent
 from app.hub.channel import GAP_WAIT_SECONDS
 from app.hub.memory import MemoryHub
 
@@ -28,7 +28,7 @@ class FakeLog:
     async def head(self, board_id: str) -> int:
         return max((e.seq for e in self.committed if e.board_id == board_id), default=0)
 
-    def encode(self, events: Sequence[BoardEvent], language: str) -> str:
+    def encode(self, events: Sequence[BoardEvent], language: str, _audience: Audience) -> str:
         self.encodings += 1
         return json.dumps([{"seq": e.seq, "lang": language} for e in events])
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.errors import InvalidInput, PajaError
-from app.models import BoardStatus, Language, NoteKind
+from app.models import BoardStatus, Language, NoteKind, NoteVisibility
 from app.schemas import BoardSnapshot
 
 FORMAT = "paja.board"
@@ -49,6 +49,7 @@ class NoteBackup(_Part):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     comments: list[CommentBackup] = []
+    visibility: NoteVisibility = NoteVisibility.public
 
 
 class ColumnBackup(_Part):
@@ -103,6 +104,7 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
                     )
                     for c in note.comments
                 ],
+                visibility=note.visibility,
             )
         )
     return Backup(

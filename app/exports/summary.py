@@ -14,10 +14,12 @@ from babel.dates import format_date
 
 from app.exports.base import MAX_SUBTITLE_CHARS, ExportOptions
 from app.exports.words import Words, words_for
-from app.models import NoteKind
+from app.models import NoteKind, NoteVisibility
 from app.schemas import BoardSnapshot, NotePublic
 
 LOCAL_TIME = ZoneInfo("Europe/Helsinki")
+# A facilitator hid these, or never approved them: they are not part of what was said.
+LEFT_OUT = {NoteVisibility.hidden, NoteVisibility.pending}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,8 @@ def build_summary(snapshot: BoardSnapshot, options: ExportOptions) -> Summary:
     by_column: dict[str, list[SummaryNote]] = {column.id: [] for column in snapshot.columns}
     next_steps: list[SummaryNote] = []
     for note in snapshot.notes:
+        if note.visibility in LEFT_OUT:
+            continue
         item = _note(note, titles.get(note.column_id, ""), options.include_names)
         if note.kind is NoteKind.next_step:
             next_steps.append(item)

@@ -6,7 +6,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 
-from app.db import BoardEvent
+from app.db import EVERYONE, Audience, BoardEvent
 from app.hub.channel import BoardChannel, Encoder, LoadHead, LoadSince, Subscriber
 
 
@@ -46,8 +46,11 @@ class Hub:
     def publish(self, events: Sequence[BoardEvent]) -> None:
         raise NotImplementedError
 
-    async def subscribe(self, board_id: str, language: str) -> Subscriber:
-        """Register a client; it receives every event after `subscriber.start_seq`."""
+    async def subscribe(
+        self, board_id: str, language: str, audience: Audience = EVERYONE
+    ) -> Subscriber:
+        """Register a client; it receives every event after `subscriber.start_seq`, each
+        as `audience` may see it."""
         channel = self._channels.get(board_id)
         if channel is None:
             channel = BoardChannel(board_id, self._encode, self._load_since, self._load_head)
@@ -55,7 +58,7 @@ class Hub:
             await self._watch(board_id)
             await channel.start()
         await channel.wait_ready()
-        subscriber = Subscriber(board_id, language, self._max_frames)
+        subscriber = Subscriber(board_id, language, self._max_frames, audience)
         subscriber.start_seq = channel.last_seq
         channel.subscribers.add(subscriber)
         return subscriber

@@ -1,5 +1,6 @@
 """One board's fan-out: puts events in seq order, fills gaps from the log, encodes each
-batch once per language, and hands the same string to every subscriber."""
+batch once per language and audience, and hands the same string to every subscriber who
+may see the same thing."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from app.db import BoardEvent
+from app.db import EVERYONE, Audience, BoardEvent
 
-Encoder = Callable[[Sequence[BoardEvent], str], str]
+Encoder = Callable[[Sequence[BoardEvent], str, Audience], str]
 LoadSince = Callable[[str, int], Awaitable[list[BoardEvent]]]
 LoadHead = Callable[[str], Awaitable[int]]
 
@@ -39,9 +40,12 @@ class Subscriber:
     the queue is full the client is marked overflowed and its socket is closed so it
     reconnects and catches up with since=, while the board goes on for everyone else."""
 
-    def __init__(self, board_id: str, language: str, max_frames: int) -> None:
+    def __init__(
+        self, board_id: str, language: str, max_frames: int, audience: Audience = EVERYONE
+    ) -> None:
         self.board_id = board_id
         self.language = language
+        self.audience = audience
         self.max_frames = max_frames
         self.overflowed = False
         self.dropped = asyncio.Event()
@@ -123,12 +127,16 @@ class BoardChannel:
             self._gap_task = asyncio.create_task(self._fill_gap(GAP_WAIT_SECONDS))
 
     def _deliver(self, batch: tuple[BoardEvent, ...]) -> None:
-        texts: dict[str, Frame] = {}
+        """One encoding per language, and per audience only when something in the batch
+        is withheld from some viewers (private writing, approval, hidden notes)."""
+        private = any(e.for_others is not None for e in batch)
+        texts: dict[tuple[str, object], Frame] = {}
         for subscriber in list(self.subscribers):
-            frame = texts.get(subscriber.language)
+            key = (subscriber.language, subscriber.audience.key(batch) if private else None)
+            frame = texts.get(key)
             if frame is None:
-                frame = Frame(batch, self._encode(batch, subscriber.language))
-                texts[subscriber.language] = frame
+                text = self._encode(batch, subscriber.language, subscriber.audience)
+                frame = texts[key] = Frame(batch, text)
             subscriber.offer(frame)
 
     def resync(self) -> None:

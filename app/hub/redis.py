@@ -54,7 +54,10 @@ def _channel(board_id: str) -> str:
 
 def _encode(events: Sequence[BoardEvent]) -> str:
     return json.dumps(
-        [{"b": e.board_id, "s": e.seq, "t": e.type, "d": e.data} for e in events],
+        [
+            {"b": e.board_id, "s": e.seq, "t": e.type, "d": e.data, "o": e.for_others}
+            for e in events
+        ],
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -62,7 +65,7 @@ def _encode(events: Sequence[BoardEvent]) -> str:
 
 def _decode(payload: bytes | str) -> list[BoardEvent]:
     return [
-        BoardEvent(board_id=item["b"], seq=item["s"], type=item["t"], data=item["d"])
+        BoardEvent(item["b"], item["s"], item["t"], item["d"], item.get("o"))
         for item in json.loads(payload)
     ]
 

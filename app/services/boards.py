@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.db import PENDING_EVENTS, BoardEvent, begin_write
+from app.db import EVERYONE, PENDING_EVENTS, BoardEvent, begin_write
 from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
 from app.models import Board, BoardColumn, Facilitator, Note, Participant, Role
@@ -23,7 +23,7 @@ from app.schemas import (
     ColumnUpdate,
     ParticipantJoined,
 )
-from app.services import accounts, events, public
+from app.services import accounts, events, public, visibility
 from app.services.members import (
     Actor,
     get_board,
@@ -116,14 +116,21 @@ def list_boards(session: Session, settings: Settings, facilitator_id: str) -> li
     ]
 
 
-def board_snapshot(session: Session, actor: Actor) -> BoardSnapshot:
-    return public.snapshot(session, get_board(session, actor.board_id), actor)
+def board_snapshot(session: Session, actor: Actor, *, public_view: bool = False) -> BoardSnapshot:
+    """The board as the actor sees it, or (public_view: the projector) as the room does."""
+    board = get_board(session, actor.board_id)
+    if not public_view:
+        return public.snapshot(session, board, actor)
+    snapshot = public.snapshot(session, board, audience=EVERYONE)
+    snapshot.viewer = public.viewer_of(session, actor)
+    return snapshot
 
 
 def update_board(
     session: Session, settings: Settings, actor: Actor, data: BoardUpdate
 ) -> BoardSnapshot:
-    """Change the board's texts, language or status; one board.updated event."""
+    """Change the board's texts, language, status or modes; one board.updated event
+    (after a notes.revealed event when private writing ends)."""
     require_facilitator(actor)
     board = lock_board(session, actor.board_id)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
@@ -143,6 +150,12 @@ def update_board(
     for key in ("language", "status"):
         if key in changes:
             setattr(board, key, changes[key].value)
+    visibility.set_board_modes(
+        session,
+        board,
+        private_writing=changes.get("private_writing"),
+        approval_required=changes.get("approval_required"),
+    )
     snapshot = public.snapshot(session, board)
     events.record(session, board, "board.updated", _board_fields(snapshot))
     session.commit()

@@ -192,6 +192,7 @@ def _add_contents(
                 author_name=_name(item.author_name, settings),
                 text=text,
                 kind=item.kind.value,
+                visibility=item.visibility.value,
                 position=positions[column.id],
                 created_at=created,
                 updated_at=_moment(item.updated_at) if item.updated_at else created,

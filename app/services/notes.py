@@ -6,15 +6,16 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.errors import InvalidInput, LimitReached, NotFound
+from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
 from app.models import BoardColumn, Comment, Note, Vote, utcnow
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
-from app.services import events, public
+from app.services import events, public, visibility
 from app.services.members import (
     Actor,
     lock_board,
     require_author_or_facilitator,
+    require_facilitator,
     require_writable,
 )
 from app.services.text import clean
@@ -42,10 +43,17 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
         kind=data.kind.value,
         position=_next_position(session, column.id),
         client_key=data.client_key,
+        visibility=visibility.for_new_note(board, actor),
     )
     session.add(note)
     result = public.note_public(note)
-    events.record(session, board, "note.created", public.as_data(result))
+    events.record(
+        session,
+        board,
+        "note.created",
+        public.as_data(result),
+        visibility.withheld_from_others(note),
+    )
     session.commit()
     return result
 
@@ -56,8 +64,11 @@ def update_note(
     """Edit text or kind, or move the note to another column and/or position."""
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
-    note = _note_on_board(session, actor.board_id, note_id)
+    note = _note_on_board(session, actor, note_id)
     require_author_or_facilitator(actor, note.author_id)
+    if data.hidden is not None:
+        require_facilitator(actor)
+        visibility.hide(note, data.hidden)
     if data.text is not None:
         note.text = clean(data.text, field=N_("Note"), limit=settings.max_note_chars)
     if data.kind is not None:
@@ -68,7 +79,13 @@ def update_note(
     session.add(note)
     session.flush()
     result = public.note_with_comments(session, note)
-    events.record(session, board, "note.updated", public.as_data(result))
+    events.record(
+        session,
+        board,
+        "note.updated",
+        public.as_data(result),
+        visibility.withheld_from_others(note),
+    )
     session.commit()
     return result
 
@@ -76,7 +93,7 @@ def update_note(
 def delete_note(session: Session, actor: Actor, note_id: str) -> None:
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
-    note = _note_on_board(session, actor.board_id, note_id)
+    note = _note_on_board(session, actor, note_id)
     require_author_or_facilitator(actor, note.author_id)
     session.delete(note)
     events.record(session, board, "note.deleted", {"id": note.id, "column_id": note.column_id})
@@ -88,7 +105,7 @@ def add_comment(
 ) -> CommentPublic:
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
-    note = _note_on_board(session, actor.board_id, note_id)
+    note = _note_on_board(session, actor, note_id)
     comment = Comment(
         board_id=board.id,
         note_id=note.id,
@@ -98,7 +115,13 @@ def add_comment(
     )
     session.add(comment)
     result = public.comment_public(comment)
-    events.record(session, board, "comment.created", public.as_data(result))
+    events.record(
+        session,
+        board,
+        "comment.created",
+        public.as_data(result),
+        visibility.withheld_from_others(note),
+    )
     session.commit()
     return result
 
@@ -108,7 +131,7 @@ def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteO
     (PUT and DELETE are idempotent) and records no event."""
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
-    note = _note_on_board(session, actor.board_id, note_id)
+    note = _note_on_board(session, actor, note_id)
     existing = session.get(Vote, (note.id, actor.participant_id))
     if on and existing is None:
         session.add(Vote(note_id=note.id, participant_id=actor.participant_id, board_id=board.id))
@@ -119,7 +142,13 @@ def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteO
     session.flush()
     note.votes = session.exec(select(func.count()).where(Vote.note_id == note.id)).one()
     session.add(note)
-    events.record(session, board, "vote.changed", {"note_id": note.id, "votes": note.votes})
+    events.record(
+        session,
+        board,
+        "vote.changed",
+        {"note_id": note.id, "votes": note.votes},
+        visibility.withheld_from_others(note),
+    )
     session.commit()
     return VoteOut(note_id=note.id, votes=note.votes, voted=on)
 
@@ -139,11 +168,8 @@ def _column_on_board(session: Session, board_id: str, column_id: str) -> BoardCo
     return column
 
 
-def _note_on_board(session: Session, board_id: str, note_id: str) -> Note:
-    note = session.get(Note, note_id)
-    if note is None or note.board_id != board_id:
-        raise NotFound("There is no such note on this board.")
-    return note
+def _note_on_board(session: Session, actor: Actor, note_id: str) -> Note:
+    return visibility.visible_note(session, actor, note_id)
 
 
 def _next_position(session: Session, column_id: str) -> int:

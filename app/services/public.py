@@ -9,7 +9,17 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import Board, BoardColumn, Comment, Note, NoteKind, Participant, Vote
+from app.db import Audience
+from app.models import (
+    Board,
+    BoardColumn,
+    Comment,
+    Note,
+    NoteKind,
+    NoteVisibility,
+    Participant,
+    Vote,
+)
 from app.schemas import (
     BoardSnapshot,
     ColumnPublic,
@@ -46,10 +56,18 @@ def note_with_comments(session: Session, note: Note) -> NotePublic:
     return note_public(note, comments)
 
 
-def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> BoardSnapshot:
-    """The whole board in one read, in display order. Notes and comments are read as
+def snapshot(
+    session: Session,
+    board: Board,
+    viewer: Actor | None = None,
+    audience: Audience | None = None,
+) -> BoardSnapshot:
+    """The whole board in one read, in display order, as `viewer` (or `audience`) may
+    see it; with neither, everything (exports, backups). Notes and comments are read as
     plain rows and built without re-validation: a 5,000-note board is read in a third
     of the time that building ORM objects and validating them took."""
+    if viewer is not None:
+        audience = Audience(viewer.is_facilitator, viewer.participant_id)
     columns = session.exec(
         select(BoardColumn)
         .where(BoardColumn.board_id == board.id)
@@ -65,15 +83,14 @@ def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> Boa
         comment = CommentPublic.model_construct(**row._mapping)
         comments_by_note[comment.note_id].append(comment)
     rows = session.execute(
-        select(*(getattr(Note, f) for f in NOTE_FIELDS)).where(Note.board_id == board.id)
-    ).all()
-    rows.sort(key=lambda r: (order.get(r.column_id, 0), r.position, r.created_at))
-    notes = [
-        NotePublic.model_construct(
-            **{**row._mapping, "kind": NoteKind(row.kind)}, comments=comments_by_note[row.id]
+        select(*(getattr(Note, f) for f in NOTE_FIELDS), col(Note.author_id)).where(
+            Note.board_id == board.id
         )
-        for row in rows
-    ]
+    ).all()
+    if audience is not None and not audience.facilitator:
+        rows = [r for r in rows if r.visibility == PUBLIC or r.author_id == audience.participant_id]
+    rows.sort(key=lambda r: (order.get(r.column_id, 0), r.position, r.created_at))
+    notes = [_note_from_row(row._mapping, comments_by_note[row.id]) for row in rows]
     return BoardSnapshot(
         **board.model_dump(exclude={"owner_id"}),
         columns=[column_public(c) for c in columns],
@@ -82,14 +99,25 @@ def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> Boa
     )
 
 
+def _note_from_row(row: Any, comments: list[CommentPublic]) -> NotePublic:
+    fields = {name: row[name] for name in NOTE_FIELDS}
+    fields.update(
+        kind=NoteKind(row["kind"]),
+        visibility=NoteVisibility(row["visibility"]),
+        comments=comments,
+    )
+    return NotePublic.model_construct(**fields)
+
+
 NOTE_FIELDS = tuple(f for f in NotePublic.model_fields if f != "comments")
+PUBLIC = NoteVisibility.public.value
 COMMENT_FIELDS = tuple(CommentPublic.model_fields)
 
 
 def viewer_of(session: Session, actor: Actor) -> Viewer:
     """The per-person part of a snapshot; the rest is the same for everyone."""
     own = session.exec(
-        select(Note.id).where(
+        select(Note.id, Note.visibility).where(
             Note.board_id == actor.board_id, Note.author_id == actor.participant_id
         )
     ).all()
@@ -102,8 +130,9 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
         participant_id=actor.participant_id,
         role=actor.role,
         name=actor.name,
-        own_note_ids=list(own),
+        own_note_ids=[note_id for note_id, _ in own],
         voted_note_ids=list(voted),
+        withheld_note_ids=[note_id for note_id, seen in own if seen != PUBLIC],
     )
 
 

@@ -33,7 +33,9 @@
   function streamUrl() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const lang = board.dataset.lang;
-    return `${scheme}//${location.host}/api/v1/boards/${boardId}/ws?since=${lastSeq}&lang=${lang}`;
+    // The projector asks for what participants see, even when a facilitator opened it.
+    const view = board.dataset.view ? `&view=${board.dataset.view}` : "";
+    return `${scheme}//${location.host}/api/v1/boards/${boardId}/ws?since=${lastSeq}&lang=${lang}${view}`;
   }
 
   function connect() {
@@ -118,6 +120,15 @@
 
   function changed(lists) {
     document.dispatchEvent(new CustomEvent("paja:changed", { detail: { lists } }));
+    countWithheld();
+  }
+
+  // The facilitator's counts of notes still private or waiting for approval.
+  function countWithheld() {
+    document.querySelectorAll("[data-count-of]").forEach((count) => {
+      const state = count.dataset.countOf;
+      count.textContent = String(document.querySelectorAll(`.note[data-visibility="${state}"]`).length);
+    });
   }
 
   function placeNote(data, html, created) {
@@ -234,6 +245,17 @@
     "note.created": (event) => placeNote(event.data, event.html, true),
     "note.updated": (event) => placeNote(event.data, event.html, false),
     "note.deleted": (event) => removeNote(event.data.id),
+    // A note this viewer may not see (private writing, waiting for approval, hidden).
+    "note.withheld": (event) => removeNote(event.data.id),
+    "notes.revealed": (event) => {
+      const template = document.createElement("template");
+      template.innerHTML = event.html;
+      const cards = new Map(Array.from(template.content.children).map((card) => [card.id, card]));
+      for (const note of event.data.notes) {
+        const card = cards.get("note-" + note.id);
+        if (card) placeNote(note, card.outerHTML, !document.getElementById(card.id));
+      }
+    },
     "comment.created": (event) => {
       const list = document.getElementById("comments-" + event.data.note_id);
       if (list && !document.getElementById("comment-" + event.data.id)) {

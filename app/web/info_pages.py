@@ -140,7 +140,7 @@ def privacy_notice(request: Request, settings: SettingsDep) -> HTMLResponse:
 @router.get("/b/{board_id}/projector")
 def projector(request: Request, board_id: str, session: SessionDep) -> Response:
     """The board for a shared screen: large type, no editing, live."""
-    return board_view(request, session, board_id, "projector.html")
+    return board_view(request, session, board_id, "projector.html", public_view=True)
 
 
 # --- Microsoft Teams -------------------------------------------------------------------

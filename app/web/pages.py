@@ -316,9 +316,11 @@ def board_page(request: Request, board_id: str, session: SessionDep) -> Response
     return board_view(request, session, board_id, "board.html")
 
 
-def board_view(request: Request, session: SessionDep, board_id: str, template: str) -> Response:
-    """The board drawn by `template` (the board page, the projector view), or the join
-    form for someone who is not a member yet."""
+def board_view(
+    request: Request, session: SessionDep, board_id: str, template: str, public_view: bool = False
+) -> Response:
+    """The board drawn by `template` (the board page, the projector view: `public_view`,
+    what the room may see), or the join form for someone who is not a member yet."""
     board = get_board(session, board_id)
     actor = _page_actor(request, session, board_id)
     settings = get_settings(request)
@@ -332,7 +334,7 @@ def board_view(request: Request, session: SessionDep, board_id: str, template: s
             name="",
             teams=settings.teams,
         )
-    snapshot = boards.board_snapshot(session, actor)
+    snapshot = boards.board_snapshot(session, actor, public_view=public_view)
     return page(
         request,
         template,

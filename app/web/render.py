@@ -15,7 +15,7 @@ from babel.dates import format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import __version__
-from app.db import BoardEvent
+from app.db import Audience, BoardEvent
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, translations
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -25,6 +25,7 @@ BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 EVENT_PARTIALS = {
     "note.created": "_note.html",
     "note.updated": "_note.html",
+    "notes.revealed": "_notes_revealed.html",
     "comment.created": "_comment.html",
     "column.created": "_column.html",
     "column.updated": "_column_header.html",
@@ -69,27 +70,30 @@ def render(language: str, template: str, **context: Any) -> str:
     return environment(language).get_template(template).render(**context)
 
 
-def encode_events(events: Sequence[BoardEvent], language: str) -> str:
-    """The WebSocket frame for consecutive events: one object, or an array for a batch."""
-    items = [_event_payload(event, language) for event in events]
+def encode_events(events: Sequence[BoardEvent], language: str, audience: Audience) -> str:
+    """The WebSocket frame for consecutive events, as `audience` may see them: one
+    object, or an array for a batch."""
+    items = [_event_payload(event, language, audience) for event in events]
     payload: Any = items[0] if len(items) == 1 else items
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
-def _event_payload(event: BoardEvent, language: str) -> dict[str, Any]:
-    payload: dict[str, Any] = {"seq": event.seq, "type": event.type, "data": event.data}
-    partial = EVENT_PARTIALS.get(event.type)
+def _event_payload(event: BoardEvent, language: str, audience: Audience) -> dict[str, Any]:
+    type_, data = event.seen_by(audience)
+    payload: dict[str, Any] = {"seq": event.seq, "type": type_, "data": data}
+    partial = EVENT_PARTIALS.get(type_)
     if partial is not None:
-        payload["html"] = render(language, partial, **_partial_context(event))
+        payload["html"] = render(language, partial, **_partial_context(type_, data, event))
     return payload
 
 
-def _partial_context(event: BoardEvent) -> dict[str, Any]:
-    data = event.data
-    if event.type.startswith("note."):
+def _partial_context(type_: str, data: dict[str, Any], event: BoardEvent) -> dict[str, Any]:
+    if type_ == "notes.revealed":
+        return {"notes": data["notes"], "board_id": event.board_id}
+    if type_.startswith("note."):
         return {"note": data, "board_id": event.board_id}
-    if event.type.startswith("comment."):
+    if type_.startswith("comment."):
         return {"comment": data}
-    if event.type.startswith("column."):
+    if type_.startswith("column."):
         return {"column": data, "notes": [], "board_id": event.board_id}
     return {"board": data}

@@ -18,6 +18,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.api.deps import resolve_principal
 from app.auth_cookies import LANGUAGE_COOKIE, candidate_tokens
+from app.db import Audience
 from app.errors import Forbidden, PajaError
 from app.hub.channel import Subscriber
 from app.i18n import pick_language
@@ -43,7 +44,7 @@ async def board_stream(websocket: WebSocket, board_id: str) -> None:
         await websocket.close(CLOSE_CODES.get(error.status_code, 4400), error.message[:120])
         return
     hub = websocket.app.state.hub
-    subscriber = await hub.subscribe(board_id, language)
+    subscriber = await hub.subscribe(board_id, language, _audience(websocket, actor))
     CONNECTIONS.inc()
     started = time.monotonic()
     stream = _Stream(websocket, subscriber, actor)
@@ -71,6 +72,15 @@ def _since(websocket: WebSocket) -> int | None:
     if not raw.isdigit() or len(raw) > 18:
         raise PajaError("since must be a whole number of zero or more.")
     return int(raw)
+
+
+def _audience(websocket: WebSocket, actor: Actor) -> Audience:
+    """Facilitators see everything unless they ask for the participants' view
+    (?view=public: the projector shows the room only what the room may see)."""
+    public_view = websocket.query_params.get("view") == "public"
+    if actor.is_facilitator and not public_view:
+        return Audience(facilitator=True, participant_id=actor.participant_id)
+    return Audience(facilitator=False, participant_id=actor.participant_id)
 
 
 def _authorise(websocket: WebSocket, board_id: str) -> tuple[Actor, str]:
@@ -111,6 +121,10 @@ class _Stream:
         # fast_acquire: an uncontended send must not cost an extra event-loop turn.
         self._send_lock = anyio.Lock(fast_acquire=True)
 
+    @property
+    def _audience(self) -> Audience:
+        return self.subscriber.audience
+
     async def run(self, since: int | None) -> None:
         try:
             await self._catch_up(since)
@@ -150,7 +164,7 @@ class _Stream:
         missed = await run_in_threadpool(self._load, since, head)
         for start in range(0, len(missed), CATCH_UP_BATCH):
             batch = missed[start : start + CATCH_UP_BATCH]
-            await self._send(encode_events(batch, self.subscriber.language))
+            await self._send(encode_events(batch, self.subscriber.language, self._audience))
         self.sent_seq = head
 
     def _load(self, since: int, head: int) -> list:
@@ -163,22 +177,31 @@ class _Stream:
         await self._send(text)
 
     def _snapshot_frame(self) -> tuple[int, str]:
-        """The board part of a snapshot is shared by everyone who asks at the same seq
-        (a room rejoining after a restart): it is built and encoded once, and only the
-        viewer part is per person."""
+        """The board part of a snapshot is shared by everyone of one audience who asks
+        at the same seq (a room rejoining after a restart): it is built and encoded once,
+        and only the viewer part is per person. A participant whose own notes are still
+        withheld from others gets a snapshot of their own."""
         cache: SnapshotCache = self.websocket.app.state.snapshot_cache
+        audience = self._audience
         with self.websocket.app.state.db.session() as session:
             board = get_board(session, self.actor.board_id)
-            shared = cache.get(board.id, board.seq)
+            viewer = public.viewer_of(session, self.actor)
+            personal = not audience.facilitator and bool(viewer.withheld_note_ids)
+            key = "facilitators" if audience.facilitator else "participants"
+            shared = None if personal else cache.get(board.id, board.seq, key)
             if shared is None:
-                snapshot = public.snapshot(session, board)
+                snapshot = public.snapshot(session, board, audience=audience)
                 shared = json.dumps(
                     snapshot.model_dump(mode="json", exclude={"viewer"}), ensure_ascii=False
                 )
-                cache.put(board.id, board.seq, shared)
-            viewer = public.viewer_of(session, self.actor).model_dump_json()
+                if not personal:
+                    cache.put(board.id, board.seq, key, shared)
             seq = board.seq
-        return seq, f'{{"type":"snapshot","seq":{seq},"data":{shared[:-1]},"viewer":{viewer}}}}}'
+        viewer_json = viewer.model_dump_json()
+        return (
+            seq,
+            f'{{"type":"snapshot","seq":{seq},"data":{shared[:-1]},"viewer":{viewer_json}}}}}',
+        )
 
     async def _send_live(self) -> None:
         while (frame := await self.subscriber.next_frame()) is not None:
@@ -187,7 +210,7 @@ class _Stream:
             text = frame.text
             if frame.first_seq <= self.sent_seq:
                 fresh = [e for e in frame.events if e.seq > self.sent_seq]
-                text = encode_events(fresh, self.subscriber.language)
+                text = encode_events(fresh, self.subscriber.language, self._audience)
             await self._send(text)
             self.sent_seq = frame.last_seq
 
@@ -214,18 +237,18 @@ class _Stream:
 
 
 class SnapshotCache:
-    """The last few boards' encoded snapshots, keyed by (board, seq): a new seq is a new
-    key, so an entry is never stale."""
+    """The last few boards' encoded snapshots, keyed by (board, seq, audience): a new seq
+    is a new key, so an entry is never stale."""
 
     def __init__(self, size: int = 16) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[str, int], str] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, int, str], str] = OrderedDict()
 
-    def get(self, board_id: str, seq: int) -> str | None:
-        return self._entries.get((board_id, seq))
+    def get(self, board_id: str, seq: int, audience: str) -> str | None:
+        return self._entries.get((board_id, seq, audience))
 
-    def put(self, board_id: str, seq: int, text: str) -> None:
-        self._entries[(board_id, seq)] = text
+    def put(self, board_id: str, seq: int, audience: str, text: str) -> None:
+        self._entries[(board_id, seq, audience)] = text
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
 
