@@ -178,6 +178,8 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         ws_max_size=settings.ws_max_frame_bytes,
         ws_per_message_deflate=False,
+        ws_ping_interval=settings.ws_ping_seconds,
+        ws_ping_timeout=settings.ws_ping_seconds,
         proxy_headers=True,
         log_level="info",
         access_log=False,  # RequestLog writes one structured line per request instead

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     ws_max_frame_bytes: int = Field(default=64 * 1024, ge=1024)
     ws_queue_frames: int = Field(default=256, ge=8)
     ws_send_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The server pings every client this often and closes one whose pong has not come
+    # back this long after: a pong queues behind every frame not yet read, so this caps a
+    # client's backlog at about twice this many seconds, even inside the kernel's buffers.
+    ws_ping_seconds: float = Field(default=5.0, gt=0)
     catch_up_limit: int = Field(default=1000, ge=10)
     posts_per_minute: int = Field(default=60, ge=1)
     sign_ins_per_minute: int = Field(default=10, ge=1)

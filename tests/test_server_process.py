@@ -26,11 +26,17 @@ def free_port() -> int:
 
 @pytest.fixture
 def demo_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    yield from serve_demo(tmp_path)
+
+
+def serve_demo(tmp_path: Path, **settings: str) -> Iterator[tuple[str, str]]:
+    """A `paja serve --demo` process on a free port; yields (base URL, demo board id)."""
     port = free_port()
     env = {
         **os.environ,
         "PAJA_DATABASE_URL": f"sqlite:///{tmp_path / 'paja.db'}",
         "PAJA_DATA_DIR": str(tmp_path),
+        **settings,
     }
     env.pop("PAJA_BASE_URL", None)
     process = subprocess.Popen(
