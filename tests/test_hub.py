@@ -126,3 +126,35 @@ def test_subscriber_starts_after_the_logs_head() -> None:
         return subscriber.start_seq, await drain(subscriber, timeout=0.2)
 
     assert asyncio.run(scenario()) == (2, [3])
+
+
+def test_a_busy_board_merges_events_into_fewer_frames_and_a_quiet_one_sends_at_once() -> None:
+    async def scenario(clients: int) -> tuple[list[int], list[int], float]:
+        log = FakeLog()
+        hub = hub_with(log)
+        await hub.start()
+        subscribers = [await hub.subscribe("b", "fi") for _ in range(clients)]
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        log.committed.append(event(1))
+        hub.deliver_local([event(1)])
+        first = await asyncio.wait_for(subscribers[0].next_frame(), 1)
+        first_latency = loop.time() - started
+        for seq in range(2, 21):  # 19 more events, 10 ms apart
+            await asyncio.sleep(0.01)
+            log.committed.append(event(seq))
+            hub.deliver_local([event(seq)])
+        sizes = [len(first.events)]  # type: ignore[union-attr]
+        seqs = [e.seq for e in first.events]  # type: ignore[union-attr]
+        while seqs[-1] < 20:
+            frame = await asyncio.wait_for(subscribers[0].next_frame(), 1)
+            sizes.append(len(frame.events))  # type: ignore[union-attr]
+            seqs.extend(e.seq for e in frame.events)  # type: ignore[union-attr]
+        return sizes, seqs, first_latency
+
+    quiet_sizes, quiet_seqs, quiet_latency = asyncio.run(scenario(1))
+    busy_sizes, busy_seqs, busy_latency = asyncio.run(scenario(1000))
+    assert quiet_seqs == busy_seqs == list(range(1, 21))
+    assert len(quiet_sizes) == 20  # one client: every event its own frame
+    assert len(busy_sizes) <= 5  # 1,000 clients: a frame per 100 ms window
+    assert quiet_latency < 0.05 and busy_latency < 0.05  # the first one goes at once

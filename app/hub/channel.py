@@ -17,6 +17,12 @@ LoadSince = Callable[[str, int], Awaitable[list[BoardEvent]]]
 LoadHead = Callable[[str], Awaitable[int]]
 
 GAP_WAIT_SECONDS = 0.1
+# Sending costs per frame, not per byte. A board may send at most this many frames a
+# second summed over its clients (about a third of a core); a busy board with many
+# clients batches what arrives within the resulting window (subscribers / budget
+# seconds, at most MAX_BATCH_WINDOW) into one frame. A quiet board sends at once.
+FRAME_DELIVERIES_PER_SECOND = 10_000
+MAX_BATCH_WINDOW = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,7 @@ class BoardChannel:
         self._pending: dict[int, BoardEvent] = {}
         self._ready = asyncio.Event()
         self._flush_scheduled = False
+        self._last_flush = float("-inf")
         self._gap_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -107,11 +114,22 @@ class BoardChannel:
         if self._ready.is_set():
             self._schedule_flush()
 
+    def batch_window(self) -> float:
+        """Seconds between two frames to this board's clients: 1,000 clients may get 10
+        frames a second, 300 about 33, so frames only merge when a board is busy."""
+        return min(len(self.subscribers) / FRAME_DELIVERIES_PER_SECOND, MAX_BATCH_WINDOW)
+
     def _schedule_flush(self) -> None:
-        # Deferring to the next loop turn batches every commit announced meanwhile.
+        # Deferring to the next loop turn batches every commit announced meanwhile; a
+        # flush that would come within the batch window of the last one waits for it.
         if not self._flush_scheduled and self._pending:
             self._flush_scheduled = True
-            asyncio.get_running_loop().call_soon(self._flush)
+            loop = asyncio.get_running_loop()
+            wait = self._last_flush + self.batch_window() - loop.time()
+            if wait > 0:
+                loop.call_later(wait, self._flush)
+            else:
+                loop.call_soon(self._flush)
 
     def _flush(self) -> None:
         self._flush_scheduled = False
@@ -122,6 +140,7 @@ class BoardChannel:
         for stale in [s for s in self._pending if s <= self.last_seq]:
             del self._pending[stale]
         if batch:
+            self._last_flush = asyncio.get_running_loop().time()
             self._deliver(tuple(batch))
         if self._pending and self._gap_task is None:
             self._gap_task = asyncio.create_task(self._fill_gap(GAP_WAIT_SECONDS))
