@@ -45,6 +45,11 @@ class BoardCreate(Input):
     language: Language = Language.fi
     template: str | None = None
     columns: list[ColumnCreate] | None = None
+    rows: list[RowCreate] | None = Field(
+        default=None,
+        description="Prompts asked in every column: the board becomes a grid whose notes "
+        "each live in one cell (column × row).",
+    )
 
 
 class BoardUpdate(Input):
@@ -78,6 +83,9 @@ class NoteCreate(Input):
         description="An idempotency key: repeating a create with the same key returns the "
         "note already made instead of a duplicate.",
     )
+    row_id: str | None = Field(
+        default=None, description="The row of a grid board; without it, the first row."
+    )
 
 
 class NoteUpdate(Input):
@@ -85,6 +93,7 @@ class NoteUpdate(Input):
     column_id: str | None = None
     position: int | None = Field(default=None, ge=0)
     kind: NoteKind | None = None
+    row_id: str | None = None
 
 
 class CommentCreate(Input):
@@ -111,6 +120,7 @@ class NotePublic(BaseModel):
     comments: list[CommentPublic] = []
     created_at: datetime
     updated_at: datetime
+    row_id: str | None = None
 
 
 class ColumnPublic(BaseModel):
@@ -162,6 +172,7 @@ class BoardSnapshot(BoardFields):
     columns: list[ColumnPublic]
     notes: list[NotePublic]
     viewer: Viewer | None = None
+    rows: list[RowPublic] = []
 
 
 class TemplateColumn(BaseModel):
@@ -176,9 +187,38 @@ class TemplateOut(BaseModel):
     language: Language
     question: str
     columns: list[TemplateColumn]
+    rows: list[TemplateRow] = []
 
 
 class Problem(BaseModel):
     """Every error answer: `detail` is a sentence for a person."""
 
     detail: str
+
+
+class RowCreate(Input):
+    title: str
+    description: str = ""
+    position: int | None = Field(default=None, ge=0)
+
+
+class RowUpdate(Input):
+    title: str | None = None
+    description: str | None = None
+    position: int | None = Field(default=None, ge=0)
+
+
+class RowPublic(BaseModel):
+    id: str
+    board_id: str
+    title: str
+    description: str
+    position: int
+
+
+class TemplateRow(BaseModel):
+    """A row of a grid template; `titles` holds its title for boards in other languages."""
+
+    title: str
+    description: str = ""
+    titles: dict[Language, str] = {}

@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import Board, BoardColumn, Comment, Note, NoteKind, Participant, Vote
+from app.models import Board, BoardColumn, BoardRow, Comment, Note, NoteKind, Participant, Vote
 from app.schemas import (
     BoardSnapshot,
     ColumnPublic,
     CommentPublic,
     NotePublic,
+    RowPublic,
     Viewer,
 )
 from app.services.members import Actor
@@ -56,6 +57,10 @@ def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> Boa
         .order_by(col(BoardColumn.position))
     ).all()
     order = {c.id: c.position for c in columns}
+    board_rows = session.exec(
+        select(BoardRow).where(BoardRow.board_id == board.id).order_by(col(BoardRow.position))
+    ).all()
+    row_order = {r.id: r.position for r in board_rows}
     comments_by_note: dict[str, list[CommentPublic]] = defaultdict(list)
     for row in session.execute(
         select(*(getattr(Comment, f) for f in COMMENT_FIELDS))
@@ -67,7 +72,14 @@ def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> Boa
     rows = session.execute(
         select(*(getattr(Note, f) for f in NOTE_FIELDS)).where(Note.board_id == board.id)
     ).all()
-    rows.sort(key=lambda r: (order.get(r.column_id, 0), r.position, r.created_at))
+    rows.sort(
+        key=lambda r: (
+            order.get(r.column_id, 0),
+            row_order.get(r.row_id, 0),
+            r.position,
+            r.created_at,
+        )
+    )
     notes = [
         NotePublic.model_construct(
             **{**row._mapping, "kind": NoteKind(row.kind)}, comments=comments_by_note[row.id]
@@ -79,6 +91,7 @@ def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> Boa
         columns=[column_public(c) for c in columns],
         notes=notes,
         viewer=viewer_of(session, viewer) if viewer else None,
+        rows=[RowPublic.model_validate(r, from_attributes=True) for r in board_rows],
     )
 
 
