@@ -261,7 +261,11 @@ def insert_column(
     ordered.insert(position, column)
     _renumber(session, ordered)
     session.add(column)
-    events.record(session, board, "column.created", public.as_data(public.column_public(column)))
+    data = public.as_data(public.column_public(column))
+    grid = rows.ordered_rows(session, board.id)
+    if grid:  # the new column's cells: its event's HTML shows one per row
+        data["rows"] = [public.as_data(rows.row_public(r)) for r in grid]
+    events.record(session, board, "column.created", data)
     return column
 
 

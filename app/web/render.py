@@ -28,6 +28,9 @@ EVENT_PARTIALS = {
     "comment.created": "_comment.html",
     "column.created": "_column.html",
     "column.updated": "_column_header.html",
+    "row.created": "_row_event.html",
+    "row.updated": "_row_event.html",
+    "row.deleted": "_row_event.html",
     "board.updated": "_board_header.html",
 }
 
@@ -91,5 +94,8 @@ def _partial_context(event: BoardEvent) -> dict[str, Any]:
     if event.type.startswith("comment."):
         return {"comment": data}
     if event.type.startswith("column."):
-        return {"column": data, "notes": [], "board_id": event.board_id}
+        rows = data.get("rows", [])
+        return {"column": data, "notes": [], "rows": rows, "board_id": event.board_id}
+    if event.type.startswith("row."):
+        return {"row": data, "event_type": event.type, "board_id": event.board_id}
     return {"board": data}
