@@ -21,8 +21,9 @@ router = APIRouter(include_in_schema=False)
 def _rows_block(
     request: Request, session: SessionDep, actor: Actor, error: PajaError | None = None
 ) -> Response:
-    """The rows block as it now is (with the refusal next to it), or back to the board."""
-    if error is not None and not is_htmx(request):
+    """The rows block as it now is (with a refusal about the rows next to them), or back
+    to the board; other refusals go to the page's alert region."""
+    if error is not None and (not is_htmx(request) or error.status_code not in (409, 413, 422)):
         return _refuse(request, error)
     current = [rows.row_public(r) for r in rows.ordered_rows(session, actor.board_id)]
     response = _fragment_or_redirect(
