@@ -82,5 +82,3 @@ def delete_row(request: Request, row_id: str, actor: ActorDep, session: SessionD
         session.rollback()
         return _rows_block(request, session, actor, error)
     return _rows_block(request, session, actor)
-
-
