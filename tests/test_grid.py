@@ -277,3 +277,35 @@ def test_moves_between_cells_arrive_live(
     assert row["data"]["title"] == "C. Uusi"
     for column in grid["columns"]:
         assert f'id="notes-{column["id"]}-{row["data"]["id"]}"' in row["html"]
+
+
+def test_a_column_added_to_a_grid_arrives_with_its_cells(
+    client: TestClient, grid: dict[str, Any], facilitator: dict[str, str]
+) -> None:
+    anna = join(client, grid["id"], "Anna")
+    with client.websocket_connect(stream_url(grid["id"], token_of(anna), grid["seq"])) as ws:
+        client.post(url(grid, "/columns"), json={"title": "Uusi painopiste"}, headers=facilitator)
+        [event] = receive_events(ws, 1)
+    assert event["type"] == "column.created"
+    assert [r["id"] for r in event["data"]["rows"]] == [r["id"] for r in grid["rows"]]
+    for row in grid["rows"]:
+        assert f'id="notes-{event["data"]["id"]}-{row["id"]}"' in event["html"]
+        assert f'name="row_id" value="{row["id"]}"' in event["html"]
+
+
+def test_removing_the_last_row_gives_every_column_its_plain_list_back(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str]
+) -> None:
+    row = client.post(url(board, "/rows"), json={"title": "A"}, headers=facilitator).json()
+    seq = seq_of(client, board, facilitator)
+    with client.websocket_connect(stream_url(board["id"], token_of(facilitator), seq)) as ws:
+        client.delete(url(board, f"/rows/{row['id']}"), headers=facilitator)
+        [event] = receive_events(ws, 1)
+    assert event["type"] == "row.deleted"
+    assert event["data"]["rows_left"] == 0
+    for column in board["columns"]:
+        assert f'id="notes-{column["id"]}"' in event["html"]
+        assert f'id="note-form-{column["id"]}"' in event["html"]
+    assert "row_id" not in event["html"]
+    note = add(client, board, facilitator, "Taas ilman riviä")
+    assert note["row_id"] is None

@@ -133,6 +133,12 @@ def row_on_board(session: Session, board_id: str, row_id: str) -> BoardRow:
     return row
 
 
+def row_title(session: Session, board_id: str, row_id: str) -> str:
+    """A row's title for a form's label; "" for a row that is not on this board."""
+    row = session.get(BoardRow, row_id)
+    return row.title if row is not None and row.board_id == board_id else ""
+
+
 def first_row_id(session: Session, board_id: str) -> str | None:
     """Where a note without a row goes on a grid board; None on a board without rows."""
     return session.exec(

@@ -41,7 +41,7 @@ from app.schemas import (
     NoteCreate,
     NoteUpdate,
 )
-from app.services import accounts, boards, notes, templates
+from app.services import accounts, boards, notes, rows, templates
 from app.services.members import Actor, actor_for, get_board
 from app.web.render import render
 
@@ -422,11 +422,8 @@ def add_note(
     row_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     context: dict[str, Any] = {"column": {"id": column_id}}
-    if row_id:
-        context["row"] = next(
-            (r for r in boards.board_snapshot(session, actor).rows if r.id == row_id),
-            {"id": row_id, "title": ""},
-        )
+    if row_id:  # the cell's form comes back with the cell's prompt as its label
+        context["row"] = {"id": row_id, "title": rows.row_title(session, board_id, row_id)}
     key = client_key if CLIENT_KEY.fullmatch(client_key) else None
     try:
         note = notes.create_note(
