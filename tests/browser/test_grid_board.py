@@ -7,7 +7,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import NewContext, Server, join, sign_in
+from tests.browser.conftest import PHONE, NewContext, Server, join, sign_in
+from tests.browser.test_accessibility import check
 from tests.browser.test_live_board import drag, press_until
 
 GRID = "kaakkois-suomi-2021-grid"
@@ -120,3 +121,14 @@ def test_a_board_becomes_a_grid_and_back_without_a_reload(
     watcher.locator(f"#note-form-{second}").get_by_role("button", name="Lisää").click()
     expect(watcher.locator(f"#notes-{second} .note-text")).to_have_text(["Taas tavallinen"])
     assert watcher.evaluate("window.notReloaded") is True
+
+
+def test_axe_on_a_grid_board(server: Server, new_context: NewContext) -> None:
+    board = server.new_board("Kaakon työpaja", template=GRID)
+    server.note(board, "Ohjaamot", row_id=board["rows"][1]["id"])
+    facilitator = sign_in(new_context(bypass_csp=True))
+    for path in (f"/b/{board['id']}", f"/b/{board['id']}/projector"):
+        check(facilitator, path)
+    phone = join(new_context(bypass_csp=True, viewport=PHONE, is_mobile=True), board, "Pia")
+    check(phone, f"/b/{board['id']}")
+    expect(phone.locator(".column.is-current .cell")).to_have_count(2)
