@@ -145,6 +145,7 @@ def test_the_dashboard_offers_the_grid_template(
     client: TestClient, facilitator: dict[str, str]
 ) -> None:
     sign_in(client)
+    assert "toimii hyvin / kehitettävää (5 × 2)" in client.get("/").text
     created = client.post(
         "/boards",
         data={"title": "Kaakko", "template": GRID, "language": "sv"},
