@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     max_title_chars: int = Field(default=200, ge=1)
     max_question_chars: int = Field(default=2000, ge=1)
     max_columns_per_board: int = Field(default=50, ge=1)
+    max_rows_per_board: int = Field(default=10, ge=1)
     max_notes_per_board: int = Field(default=5000, ge=1)
     max_participants_per_board: int = Field(default=2000, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)

@@ -162,6 +162,8 @@ class Note(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     visibility: str = NoteVisibility.public.value
+    # The note's cell on a grid board (a row across the columns); None on other boards.
+    row_id: str | None = _fk("board_rows.id", nullable=True)
 
 
 class Comment(SQLModel, table=True):
@@ -220,3 +222,16 @@ class AuthToken(SQLModel, table=True):
     participant_id: str | None = _fk("participants.id", nullable=True)
     expires_at: datetime
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class BoardRow(SQLModel, table=True):
+    """A prompt asked in every column ("A. Mikä toimii hyvin?"): a board with rows is a
+    grid, and each of its notes lives in one cell (column × row)."""
+
+    __tablename__ = "board_rows"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    board_id: str = _fk("boards.id")
+    title: str
+    description: str = ""
+    position: int = 0

@@ -45,6 +45,11 @@ class BoardCreate(Input):
     language: Language = Language.fi
     template: str | None = None
     columns: list[ColumnCreate] | None = None
+    rows: list[RowCreate] | None = Field(
+        default=None,
+        description="Prompts asked in every column: the board becomes a grid whose notes "
+        "each live in one cell (column × row).",
+    )
 
 
 class BoardUpdate(Input):
@@ -87,6 +92,9 @@ class NoteCreate(Input):
         description="An idempotency key: repeating a create with the same key returns the "
         "note already made instead of a duplicate.",
     )
+    row_id: str | None = Field(
+        default=None, description="The row of a grid board; without it, the first row."
+    )
 
 
 class NoteUpdate(Input):
@@ -97,6 +105,7 @@ class NoteUpdate(Input):
     hidden: bool | None = Field(
         default=None, description="Facilitators only: hide the note from participants, or show it."
     )
+    row_id: str | None = None
 
 
 class CommentCreate(Input):
@@ -124,6 +133,7 @@ class NotePublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     visibility: NoteVisibility = NoteVisibility.public
+    row_id: str | None = None
 
 
 class ColumnPublic(BaseModel):
@@ -180,6 +190,7 @@ class BoardSnapshot(BoardFields):
     columns: list[ColumnPublic]
     notes: list[NotePublic]
     viewer: Viewer | None = None
+    rows: list[RowPublic] = []
 
 
 class TemplateColumn(BaseModel):
@@ -194,9 +205,38 @@ class TemplateOut(BaseModel):
     language: Language
     question: str
     columns: list[TemplateColumn]
+    rows: list[TemplateRow] = []
 
 
 class Problem(BaseModel):
     """Every error answer: `detail` is a sentence for a person."""
 
     detail: str
+
+
+class RowCreate(Input):
+    title: str
+    description: str = ""
+    position: int | None = Field(default=None, ge=0)
+
+
+class RowUpdate(Input):
+    title: str | None = None
+    description: str | None = None
+    position: int | None = Field(default=None, ge=0)
+
+
+class RowPublic(BaseModel):
+    id: str
+    board_id: str
+    title: str
+    description: str
+    position: int
+
+
+class TemplateRow(BaseModel):
+    """A row of a grid template; `titles` holds its title for boards in other languages."""
+
+    title: str
+    description: str = ""
+    titles: dict[Language, str] = {}

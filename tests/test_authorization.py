@@ -68,6 +68,9 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
     elsewhere = client.post("/api/v1/boards", json={"title": "Muu"}, headers=other).json()
     participant = join(client, board["id"], "Anna")
     note = post_note(client, board, participant, "Annan muistiinpano")
+    rows = f"/api/v1/boards/{board['id']}/rows"
+    client.post(rows, json={"title": "A"}, headers=owner)  # takes the note
+    empty = client.post(rows, json={"title": "B"}, headers=owner).json()
     return {
         "headers": {
             "anonymous": {},
@@ -80,6 +83,7 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
             "board_id": board["id"],
             "note_id": note["id"],
             "column_id": board["columns"][0]["id"],
+            "row_id": empty["id"],
         },
     }
 
@@ -92,6 +96,8 @@ def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
         ("POST", "/api/v1/boards/{board_id}/columns"): {"title": "Uusi sarake"},
         ("PATCH", "/api/v1/boards/{board_id}/columns/{column_id}"): {"title": "Nimetty"},
         ("POST", "/api/v1/boards/{board_id}/participants"): {"name": "Ben"},
+        ("POST", "/api/v1/boards/{board_id}/rows"): {"title": "C"},
+        ("PATCH", "/api/v1/boards/{board_id}/rows/{row_id}"): {"title": "B2"},
         ("POST", "/api/v1/boards/{board_id}/notes"): {
             "column_id": ids["column_id"],
             "text": "Uusi",

@@ -1,5 +1,7 @@
-"""The JSON backup format (version 1): a board's columns, notes (next steps are notes of
-kind next_step), comments and vote counts, in board order. The same models write a backup
+"""The JSON backup format (version 1): a board's columns, grid rows, notes (next steps
+are notes of kind next_step; on a grid board each names its row by title), comments and
+vote counts, in board order. Rows were added later as optional fields, so backups
+written before them still read. The same models write a backup
 and check one that comes back, so the two cannot drift apart. A newer format raises the
 version; this code refuses versions it does not know rather than guess."""
 
@@ -50,6 +52,7 @@ class NoteBackup(_Part):
     updated_at: datetime | None = None
     comments: list[CommentBackup] = []
     visibility: NoteVisibility = NoteVisibility.public
+    row: str = Field(default="", description="The title of the note's grid row.")
 
 
 class ColumnBackup(_Part):
@@ -57,6 +60,12 @@ class ColumnBackup(_Part):
     title: str = _documented(200, title=True)
     description: str = _documented(2000, default="")
     notes: list[NoteBackup] = []
+
+
+class RowBackup(_Part):
+    id: str = ""
+    title: str = _documented(200, title=True)
+    description: str = _documented(2000, default="")
 
 
 class BoardInfo(_Part):
@@ -76,6 +85,7 @@ class Backup(_Part):
     names_included: bool = False
     board: BoardInfo
     columns: list[ColumnBackup] = []
+    rows: list[RowBackup] = []
 
 
 def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
@@ -85,6 +95,7 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
         return value if include_names else ""
 
     notes_by_column: dict[str, list[NoteBackup]] = {c.id: [] for c in snapshot.columns}
+    row_titles = {r.id: r.title for r in snapshot.rows}
     for note in snapshot.notes:
         notes_by_column.setdefault(note.column_id, []).append(
             NoteBackup(
@@ -95,6 +106,7 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
                 votes=note.votes,
                 created_at=utc(note.created_at),
                 updated_at=utc(note.updated_at),
+                row=row_titles.get(note.row_id or "", ""),
                 comments=[
                     CommentBackup(
                         id=c.id,
@@ -127,6 +139,7 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
             )
             for c in snapshot.columns
         ],
+        rows=[RowBackup(id=r.id, title=r.title, description=r.description) for r in snapshot.rows],
     )
 
 

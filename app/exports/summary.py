@@ -1,8 +1,8 @@
 """The summary a forum organiser used to copy by hand from Padlet: built once from the
 board's snapshot, then written out by each format. Its shape (sections → parts → notes →
-comments, and a closing list of next steps) already has room for grid rows (a part per
-row, with its heading), groups (a part's groups) and the next-step fields; the board
-model does not have them yet, so today every section has one part without a heading."""
+comments, and a closing list of next steps) has a part per grid row, with the row's
+prompt as its heading (a board without rows has one part without a heading), and room
+for groups (a part's groups) and the next-step fields, which boards do not have yet."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ class SummaryGroup:
 
 @dataclass(frozen=True, slots=True)
 class SummaryPart:
-    """The notes under one sub-heading (a grid row); no heading while boards have no rows."""
+    """The notes under one sub-heading (a grid row); no heading on a board without rows."""
 
     heading: str
     notes: tuple[SummaryNote, ...]
@@ -120,22 +120,28 @@ def build_summary(snapshot: BoardSnapshot, options: ExportOptions) -> Summary:
     """The summary of a board as the options ask for it (names, order, subtitle)."""
     words = words_for(snapshot.language.value)
     titles = {column.id: column.title for column in snapshot.columns}
-    by_column: dict[str, list[SummaryNote]] = {column.id: [] for column in snapshot.columns}
+    row_titles = {row.id: row.title for row in snapshot.rows}
+    by_cell: dict[tuple[str, str | None], list[SummaryNote]] = {}
     next_steps: list[SummaryNote] = []
     for note in snapshot.notes:
         if note.visibility in LEFT_OUT:
             continue
-        item = _note(note, titles.get(note.column_id, ""), options.include_names)
+        item = _note(
+            note,
+            titles.get(note.column_id, ""),
+            options.include_names,
+            row_titles.get(note.row_id or "", ""),
+        )
         if note.kind is NoteKind.next_step:
             next_steps.append(item)
         else:
-            by_column.setdefault(note.column_id, []).append(item)
+            by_cell.setdefault((note.column_id, note.row_id), []).append(item)
     sections = tuple(
         SummarySection(
             number=number,
             title=column.title,
             description=column.description,
-            parts=(SummaryPart(heading="", notes=_ordered(by_column[column.id], options)),),
+            parts=_parts(snapshot, column.id, by_cell, options),
         )
         for number, column in enumerate(snapshot.columns, start=1)
     )
@@ -156,7 +162,27 @@ def build_summary(snapshot: BoardSnapshot, options: ExportOptions) -> Summary:
     )
 
 
-def _note(note: NotePublic, column: str, include_names: bool) -> SummaryNote:
+def _parts(
+    snapshot: BoardSnapshot,
+    column_id: str,
+    by_cell: dict[tuple[str, str | None], list[SummaryNote]],
+    options: ExportOptions,
+) -> tuple[SummaryPart, ...]:
+    """A column's notes: one part per grid row under the row's prompt (every row, so the
+    organiser sees which prompt got no answers), or one part without a heading."""
+    if not snapshot.rows:
+        return (
+            SummaryPart(heading="", notes=_ordered(by_cell.get((column_id, None), []), options)),
+        )
+    return tuple(
+        SummaryPart(
+            heading=row.title, notes=_ordered(by_cell.get((column_id, row.id), []), options)
+        )
+        for row in snapshot.rows
+    )
+
+
+def _note(note: NotePublic, column: str, include_names: bool, row: str = "") -> SummaryNote:
     return SummaryNote(
         text=note.text,
         author=note.author_name if include_names else "",
@@ -164,6 +190,7 @@ def _note(note: NotePublic, column: str, include_names: bool) -> SummaryNote:
         kind=note.kind.value,
         column=column,
         created_at=note.created_at,
+        row=row,
         comments=tuple(
             SummaryComment(c.text, c.author_name if include_names else "") for c in note.comments
         ),

@@ -12,7 +12,7 @@ from app.config import Settings
 from app.db import EVERYONE, PENDING_EVENTS, BoardEvent, begin_write
 from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
-from app.models import Board, BoardColumn, Facilitator, Note, Participant, Role
+from app.models import Board, BoardColumn, BoardRow, Facilitator, Note, Participant, Role
 from app.schemas import (
     BoardCreate,
     BoardSnapshot,
@@ -22,8 +22,9 @@ from app.schemas import (
     ColumnPublic,
     ColumnUpdate,
     ParticipantJoined,
+    RowCreate,
 )
-from app.services import accounts, events, public, visibility
+from app.services import accounts, events, public, rows, visibility
 from app.services.members import (
     Actor,
     get_board,
@@ -66,6 +67,9 @@ def create_board(
     placed: list[BoardColumn] = []
     for position, column in enumerate(columns):
         insert_column(session, settings, board, column, position, placed)
+    grid: list[BoardRow] = []
+    for position, row in enumerate(_initial_rows(data)):
+        rows.insert_row(session, settings, board, row, position, grid)
     session.commit()
     return public.snapshot(session, board)
 
@@ -77,6 +81,19 @@ def _initial_columns(data: BoardCreate) -> list[ColumnCreate]:
         template = get_template(data.template)
         return [ColumnCreate(title=c.title, description=c.description) for c in template.columns]
     return [ColumnCreate(title=DEFAULT_COLUMN_TITLE[data.language.value])]
+
+
+def _initial_rows(data: BoardCreate) -> list[RowCreate]:
+    """The rows given, else the template's (titled in the board's language), else none."""
+    if data.rows is not None:
+        return data.rows
+    if not data.template:
+        return []
+    language = data.language
+    return [
+        RowCreate(title=r.titles.get(language, r.title), description=r.description)
+        for r in get_template(data.template).rows
+    ]
 
 
 def _question(data: BoardCreate, settings: Settings) -> str:
@@ -257,7 +274,11 @@ def insert_column(
     ordered.insert(position, column)
     _renumber(session, ordered)
     session.add(column)
-    events.record(session, board, "column.created", public.as_data(public.column_public(column)))
+    data = public.as_data(public.column_public(column))
+    grid = rows.ordered_rows(session, board.id)
+    if grid:  # the new column's cells: its event's HTML shows one per row
+        data["rows"] = [public.as_data(rows.row_public(r)) for r in grid]
+    events.record(session, board, "column.created", data)
     return column
 
 

@@ -38,8 +38,8 @@ from app.models import (
     Vote,
     utcnow,
 )
-from app.schemas import BoardSnapshot, ColumnCreate, ColumnPublic
-from app.services import boards, events, public
+from app.schemas import BoardSnapshot, ColumnCreate, ColumnPublic, RowCreate
+from app.services import boards, events, public, rows
 from app.services.members import Actor, lock_board, require_facilitator, require_writable
 from app.services.text import clean
 
@@ -145,7 +145,9 @@ def _add_contents(
     session: Session, settings: Settings, board: Board, backup: Backup
 ) -> ImportResult:
     """Check everything against the board's limits first, then write it with its events
-    (column.created, note.created, comment.created, vote.changed)."""
+    (column.created, row.created, note.created, comment.created, vote.changed). Rows match
+    the board's by title like columns; a note without a row goes to the first row of a
+    grid board."""
     existing = boards.ordered_columns(session, board.id)
     targets = {column.title.casefold(): column for column in existing}
     default_title = boards.DEFAULT_COLUMN_TITLE[board.language]
@@ -176,7 +178,8 @@ def _add_contents(
             added.append(column)
         targets_in_order.append(column)
     session.flush()
-    positions = {c.id: _next_position(session, c.id) for c in targets_in_order}
+    row_ids = _add_rows(session, settings, board, backup)
+    positions: dict[tuple[str, str | None], int] = {}
     written: list[tuple[Note, NoteBackup, int]] = []
     number = 0
     for column, source in zip(targets_in_order, backup.columns, strict=True):
@@ -186,18 +189,23 @@ def _add_contents(
             if not text:
                 continue
             created = _moment(item.created_at)
+            row_id = row_ids.get(item.row.strip().casefold(), row_ids.get(""))
+            cell = (column.id, row_id)
+            if cell not in positions:
+                positions[cell] = _next_position(session, column.id, row_id)
             note = Note(
                 board_id=board.id,
                 column_id=column.id,
+                row_id=row_id,
                 author_name=_name(item.author_name, settings),
                 text=text,
                 kind=item.kind.value,
                 visibility=item.visibility.value,
-                position=positions[column.id],
+                position=positions[cell],
                 created_at=created,
                 updated_at=_moment(item.updated_at) if item.updated_at else created,
             )
-            positions[column.id] += 1
+            positions[cell] += 1
             session.add(note)
             events.record(session, board, "note.created", public.as_data(public.note_public(note)))
             written.append((note, item, number))
@@ -229,6 +237,31 @@ def _add_contents(
         comments_added=comments,
         votes_added=votes,
     )
+
+
+def _add_rows(session: Session, settings: Settings, board: Board, backup: Backup) -> dict[str, str]:
+    """The file's rows on the board (a title the board has is that row; others are added
+    after the last), as title (casefolded) → row id; "" is the first row, where notes
+    without a row go. Empty on a board that stays without rows."""
+    existing = rows.ordered_rows(session, board.id)
+    found = {row.title.casefold(): row.id for row in existing}
+    for source in backup.rows:
+        title = _field(source.title, N_("Row title"), settings.max_title_chars, fallback="–")
+        if title.casefold() in found:
+            continue
+        description = _field(source.description, N_("Row description"), settings.max_question_chars)
+        row = rows.insert_row(
+            session,
+            settings,
+            board,
+            RowCreate(title=title, description=description),
+            len(existing),
+            existing,
+        )
+        found[title.casefold()] = row.id
+    if existing:
+        found[""] = existing[0].id
+    return found
 
 
 def _restore_votes(session: Session, board: Board, placed: list[tuple[Note, int]]) -> int:
@@ -326,8 +359,11 @@ def _moment(moment: datetime | None) -> datetime:
     return utc(moment) or utcnow()
 
 
-def _next_position(session: Session, column_id: str) -> int:
-    last = session.exec(select(func.max(Note.position)).where(Note.column_id == column_id)).one()
+def _next_position(session: Session, column_id: str, row_id: str | None) -> int:
+    cell = Note.row_id.is_(None) if row_id is None else Note.row_id == row_id  # type: ignore[union-attr]
+    last = session.exec(
+        select(func.max(Note.position)).where(Note.column_id == column_id, cell)
+    ).one()
     return 0 if last is None else last + 1
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from typing import Any
+
+from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
 from app.config import Settings
@@ -10,7 +12,7 @@ from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
 from app.models import BoardColumn, Comment, Note, Vote, utcnow
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
-from app.services import events, public, visibility
+from app.services import events, public, rows, visibility
 from app.services.members import (
     Actor,
     lock_board,
@@ -22,13 +24,14 @@ from app.services.text import clean
 
 
 def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCreate) -> NotePublic:
-    """Add a note at the end of its column."""
+    """Add a note at the end of its column (of its cell, on a grid board)."""
     board = lock_board(session, actor.board_id)
     if data.client_key and (earlier := _by_client_key(session, actor, data.client_key)):
         return public.note_with_comments(session, earlier)
     require_writable(board, actor)
     text = clean(data.text, field=N_("Note"), limit=settings.max_note_chars)
     column = _column_on_board(session, actor.board_id, data.column_id)
+    row_id = _row_for(session, actor.board_id, data.row_id)
     total = session.exec(select(func.count()).where(Note.board_id == board.id)).one()
     if total >= settings.max_notes_per_board:
         raise LimitReached(
@@ -41,9 +44,10 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
         author_name=actor.name,
         text=text,
         kind=data.kind.value,
-        position=_next_position(session, column.id),
+        position=_next_position(session, column.id, row_id),
         client_key=data.client_key,
         visibility=visibility.for_new_note(board, actor),
+        row_id=row_id,
     )
     session.add(note)
     result = public.note_public(note)
@@ -61,7 +65,8 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
 def update_note(
     session: Session, settings: Settings, actor: Actor, note_id: str, data: NoteUpdate
 ) -> NotePublic:
-    """Edit text or kind, or move the note to another column and/or position."""
+    """Edit text or kind, or move the note to another cell (column and/or row) and/or
+    position."""
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
     note = _note_on_board(session, actor, note_id)
@@ -73,8 +78,9 @@ def update_note(
         note.text = clean(data.text, field=N_("Note"), limit=settings.max_note_chars)
     if data.kind is not None:
         note.kind = data.kind.value
-    if data.column_id is not None or data.position is not None:
-        _move(session, note, data.column_id or note.column_id, data.position)
+    if data.column_id is not None or data.position is not None or data.row_id is not None:
+        row_id = note.row_id if data.row_id is None else _row_for(session, board.id, data.row_id)
+        _move(session, note, data.column_id or note.column_id, row_id, data.position)
     note.updated_at = utcnow()
     session.add(note)
     session.flush()
@@ -96,7 +102,12 @@ def delete_note(session: Session, actor: Actor, note_id: str) -> None:
     note = _note_on_board(session, actor, note_id)
     require_author_or_facilitator(actor, note.author_id)
     session.delete(note)
-    events.record(session, board, "note.deleted", {"id": note.id, "column_id": note.column_id})
+    events.record(
+        session,
+        board,
+        "note.deleted",
+        {"id": note.id, "column_id": note.column_id, "row_id": note.row_id},
+    )
     session.commit()
 
 
@@ -172,25 +183,42 @@ def _note_on_board(session: Session, actor: Actor, note_id: str) -> Note:
     return visibility.visible_note(session, actor, note_id)
 
 
-def _next_position(session: Session, column_id: str) -> int:
-    last = session.exec(select(func.max(Note.position)).where(Note.column_id == column_id)).one()
+def _row_for(session: Session, board_id: str, row_id: str | None) -> str | None:
+    """The note's row: the one named (422 unless it is on this board), else the first
+    row of a grid board, else none."""
+    if row_id is not None:
+        return rows.row_on_board(session, board_id, row_id).id
+    return rows.first_row_id(session, board_id)
+
+
+def _in_cell(column_id: str, row_id: str | None) -> Any:
+    row = col(Note.row_id)
+    return and_(Note.column_id == column_id, row.is_(None) if row_id is None else row == row_id)
+
+
+def _next_position(session: Session, column_id: str, row_id: str | None) -> int:
+    last = session.exec(select(func.max(Note.position)).where(_in_cell(column_id, row_id))).one()
     return 0 if last is None else last + 1
 
 
-def _move(session: Session, note: Note, column_id: str, position: int | None) -> None:
-    """Place the note at `position` (0-based) in the column and renumber the column
-    densely, so a client can apply a move as "insert at index"."""
+def _move(
+    session: Session, note: Note, column_id: str, row_id: str | None, position: int | None
+) -> None:
+    """Place the note at `position` (0-based) in the cell (the column, or its row on a
+    grid board) and renumber the cell densely, so a client can apply a move as "insert
+    at index"."""
     target = _column_on_board(session, note.board_id, column_id)
     siblings = list(
         session.exec(
             select(Note)
-            .where(Note.column_id == target.id, Note.id != note.id)
+            .where(_in_cell(target.id, row_id), Note.id != note.id)
             .order_by(col(Note.position), col(Note.created_at))
         ).all()
     )
     index = len(siblings) if position is None else min(position, len(siblings))
     siblings.insert(index, note)
     note.column_id = target.id
+    note.row_id = row_id
     for number, sibling in enumerate(siblings):
         if sibling.position != number:
             sibling.position = number

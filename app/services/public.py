@@ -13,6 +13,7 @@ from app.db import Audience
 from app.models import (
     Board,
     BoardColumn,
+    BoardRow,
     Comment,
     Note,
     NoteKind,
@@ -25,6 +26,7 @@ from app.schemas import (
     ColumnPublic,
     CommentPublic,
     NotePublic,
+    RowPublic,
     Viewer,
 )
 from app.services.members import Actor
@@ -74,6 +76,10 @@ def snapshot(
         .order_by(col(BoardColumn.position))
     ).all()
     order = {c.id: c.position for c in columns}
+    board_rows = session.exec(
+        select(BoardRow).where(BoardRow.board_id == board.id).order_by(col(BoardRow.position))
+    ).all()
+    row_order = {r.id: r.position for r in board_rows}
     comments_by_note: dict[str, list[CommentPublic]] = defaultdict(list)
     for row in session.execute(
         select(*(getattr(Comment, f) for f in COMMENT_FIELDS))
@@ -89,13 +95,21 @@ def snapshot(
     ).all()
     if audience is not None and not audience.facilitator:
         rows = [r for r in rows if r.visibility == PUBLIC or r.author_id == audience.participant_id]
-    rows.sort(key=lambda r: (order.get(r.column_id, 0), r.position, r.created_at))
+    rows.sort(
+        key=lambda r: (
+            order.get(r.column_id, 0),
+            row_order.get(r.row_id, 0),
+            r.position,
+            r.created_at,
+        )
+    )
     notes = [_note_from_row(row._mapping, comments_by_note[row.id]) for row in rows]
     return BoardSnapshot(
         **board.model_dump(exclude={"owner_id"}),
         columns=[column_public(c) for c in columns],
         notes=notes,
         viewer=viewer_of(session, viewer) if viewer else None,
+        rows=[RowPublic.model_validate(r, from_attributes=True) for r in board_rows],
     )
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from app.errors import NotFound
-from app.schemas import TemplateColumn, TemplateOut
+from app.schemas import TemplateColumn, TemplateOut, TemplateRow
 
 _C = TemplateColumn
 
@@ -189,6 +189,36 @@ TEMPLATES: tuple[TemplateOut, ...] = (
         language="fi",
         question="",
         columns=[_C(title="Ajatuksia")],
+    ),
+)
+
+
+# The question the Kaakkois-Suomi workshops of November 2020 asked of every priority
+# (../shared/seeds/001_*.txt), as rows across the columns.
+_WORKS_WELL_ROWS = [
+    TemplateRow(
+        title="A. Mikä toimii hyvin?",
+        titles={"sv": "A. Vad fungerar bra?", "en": "A. What works well?"},
+    ),
+    TemplateRow(
+        title="B. Kehitettävää?",
+        titles={"sv": "B. Vad behöver utvecklas?", "en": "B. What should be developed?"},
+    ),
+]
+_KAAKKOIS_SUOMI_2021 = next(t for t in TEMPLATES if t.id == "kaakkois-suomi-2021")
+TEMPLATES = (
+    *TEMPLATES,
+    TemplateOut(
+        id="kaakkois-suomi-2021-grid",
+        title="Kaakkois-Suomen ELO-strategia 2021–2027: toimii hyvin / kehitettävää",
+        description=(
+            "Viisi painopistettä sarakkeina; jokaisessa rivit A. Mikä toimii hyvin? ja "
+            "B. Kehitettävää?"
+        ),
+        language="fi",
+        question="Mikä toimii hyvin, ja mitä on kehitettävää kunkin painopisteen kohdalla?",
+        columns=_KAAKKOIS_SUOMI_2021.columns,
+        rows=_WORKS_WELL_ROWS,
     ),
 )
 

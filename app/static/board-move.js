@@ -22,16 +22,22 @@
 
   // --- the Move menu: impossible moves are announced as unavailable, not hidden, so the
   // focus never falls off a button that disappears at the edge of the board.
+  // On a grid board up and down cross into the cell above or below (the server does the
+  // same), so only the column's first and last cells have an edge.
   function refreshMoveButtons(changedLists) {
     const all = lists();
+    const columnList = columnElements();
     for (const list of changedLists || all) {
-      const columnIndex = all.indexOf(list);
+      const column = list.closest(".column");
+      const columnIndex = columnList.indexOf(column);
+      const inColumn = column ? Array.from(column.querySelectorAll(".notes")) : [list];
+      const cellIndex = inColumn.indexOf(list);
       const notes = notesOf(list);
       notes.forEach((note, index) => {
-        mark(note, "up", index === 0);
-        mark(note, "down", index === notes.length - 1);
+        mark(note, "up", index === 0 && cellIndex <= 0);
+        mark(note, "down", index === notes.length - 1 && cellIndex === inColumn.length - 1);
         mark(note, "left", columnIndex === 0);
-        mark(note, "right", columnIndex === all.length - 1);
+        mark(note, "right", columnIndex === columnList.length - 1);
       });
     }
   }
@@ -88,6 +94,7 @@
       column_id: column.dataset.columnId,
       position: String(event.newDraggableIndex),
     });
+    if (event.to.dataset.rowId) body.set("row_id", event.to.dataset.rowId);
     fetch(`/b/${board.dataset.boardId}/notes/${note.dataset.noteId}/move`, {
       method: "POST",
       body,

@@ -131,9 +131,14 @@
     });
   }
 
+  // A note's list: its column's, or on a grid board its cell's (column × row).
+  function listOf(data) {
+    return document.getElementById("notes-" + data.column_id + (data.row_id ? "-" + data.row_id : ""));
+  }
+
   function placeNote(data, html, created) {
     const existing = document.getElementById("note-" + data.id);
-    const list = document.getElementById("notes-" + data.column_id);
+    const list = listOf(data);
     if (!list) return;
     const element = fragment(html);
     const state = existing ? saveState(existing) : null;
@@ -142,6 +147,7 @@
       !existing ||
       from !== list ||
       existing.dataset.columnId !== data.column_id ||
+      (existing.dataset.rowId || "") !== (data.row_id || "") ||
       existing.dataset.position !== String(data.position);
     if (moved) {
       if (existing) existing.remove();
@@ -236,7 +242,7 @@
     note.remove();
     changed([list]);
     if (!hadFocus) return;
-    const column = list.closest(".column");
+    const column = list.closest(".cell, .column");
     const fallback = column && column.querySelector(".note-form textarea");
     (next || fallback || list).focus();
   }
@@ -280,6 +286,34 @@
       if (column) insertAt(document.getElementById("columns"), column, event.data.position);
       changed(null);
     },
+    "row.created": (event) => placeRowCells(event),
+    "row.updated": (event) => {
+      for (const header of Array.from(fragment(event.html).children)) {
+        const old = document.getElementById(header.id);
+        if (old) old.replaceWith(header);
+      }
+      document.querySelectorAll(`.cell[data-row-id="${event.data.id}"]`).forEach((cell) => {
+        cell.dataset.position = String(event.data.position);
+        insertAt(cell.parentElement, cell, event.data.position);
+      });
+      changed(null);
+    },
+    "row.deleted": (event) => {
+      document.querySelectorAll(`.cell[data-row-id="${event.data.id}"]`).forEach((cell) => cell.remove());
+      if (!event.data.rows_left) {
+        // The last row went (it had no notes): each column gets its plain list and form back.
+        for (const body of Array.from(fragment(event.html).children)) {
+          const cells = document.getElementById("cells-" + body.dataset.columnId);
+          if (cells) cells.replaceWith(...body.childNodes);
+          const column = document.getElementById("column-" + body.dataset.columnId);
+          if (column) {
+            column.classList.remove("column--grid");
+            if (window.htmx) window.htmx.process(column);
+          }
+        }
+      }
+      changed(null);
+    },
     "board.updated": (event) => {
       const header = document.getElementById("board-header");
       if (header) header.replaceWith(fragment(event.html));
@@ -287,6 +321,37 @@
       changed(null);
     },
   };
+
+  // A new row: a cell in every column. When it is the board's first, the notes already
+  // in a column move into that column's new cell, as they did on the server.
+  function placeRowCells(event) {
+    for (const cell of Array.from(fragment(event.html).children)) {
+      if (document.getElementById(cell.id)) continue;
+      const column = document.getElementById("column-" + cell.dataset.columnId);
+      if (!column) continue;
+      let cells = document.getElementById("cells-" + cell.dataset.columnId);
+      if (!cells) {
+        cells = document.createElement("div");
+        cells.className = "cells";
+        cells.id = "cells-" + cell.dataset.columnId;
+        const plain = document.getElementById("notes-" + cell.dataset.columnId);
+        const list = cell.querySelector(".notes");
+        if (plain) {
+          notesOf(plain).forEach((note) => {
+            note.dataset.rowId = event.data.id;
+            list.appendChild(note);
+          });
+          plain.remove();
+        }
+        const form = column.querySelector(":scope > .note-form");
+        if (form) form.remove();
+        column.appendChild(cells);
+        column.classList.add("column--grid");
+      }
+      insertAt(cells, cell, event.data.position);
+    }
+    changed(null);
+  }
 
   function apply(event) {
     const handler = handlers[event.type];

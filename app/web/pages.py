@@ -41,7 +41,7 @@ from app.schemas import (
     NoteCreate,
     NoteUpdate,
 )
-from app.services import accounts, boards, notes, templates
+from app.services import accounts, boards, notes, rows, templates
 from app.services.members import Actor, actor_for, get_board
 from app.web.render import render
 
@@ -343,6 +343,8 @@ def board_view(
         viewer=snapshot.viewer,
         columns=snapshot.columns,
         notes_by_column=_group_notes(snapshot),
+        rows=snapshot.rows,
+        notes_by_cell=_group_by_cell(snapshot),
         statuses=[s.value for s in BoardStatus],
         base_url=_public_base(request),
         teams=settings.teams,
@@ -361,6 +363,16 @@ def _group_notes(snapshot: Any) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = {c.id: [] for c in snapshot.columns}
     for note in snapshot.notes:
         grouped.setdefault(note.column_id, []).append(note.model_dump(mode="json"))
+    return grouped
+
+
+def _group_by_cell(snapshot: BoardSnapshot) -> dict[str, list[dict[str, Any]]]:
+    """A grid board's notes by "column/row", in board order."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for note in snapshot.notes:
+        if note.row_id is not None:
+            key = f"{note.column_id}/{note.row_id}"
+            grouped.setdefault(key, []).append(note.model_dump(mode="json"))
     return grouped
 
 
@@ -409,12 +421,18 @@ def add_note(
     column_id: Annotated[str, Form(max_length=100)] = "",
     text: Annotated[str, Form(max_length=100_000)] = "",
     client_key: Annotated[str, Form(max_length=64)] = "",
+    row_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    context = {"column": {"id": column_id}}
+    context: dict[str, Any] = {"column": {"id": column_id}}
+    if row_id:  # the cell's form comes back with the cell's prompt as its label
+        context["row"] = {"id": row_id, "title": rows.row_title(session, board_id, row_id)}
     key = client_key if CLIENT_KEY.fullmatch(client_key) else None
     try:
         note = notes.create_note(
-            session, settings, actor, NoteCreate(column_id=column_id, text=text, client_key=key)
+            session,
+            settings,
+            actor,
+            NoteCreate(column_id=column_id, text=text, client_key=key, row_id=row_id or None),
         )
     except PajaError as error:
         return _form_error(
@@ -458,40 +476,62 @@ def move_note(
     column_id: Annotated[str, Form(max_length=100)] = "",
     position: Annotated[int | None, Form(ge=0, le=1_000_000)] = None,
     direction: Annotated[Direction | None, Form()] = None,
+    row_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """A drop (column_id and position) or a keyboard move (direction: one step up, down,
-    or to the neighbouring column at the same height)."""
+    """A drop (column_id, row_id on a grid, and position) or a keyboard move (direction:
+    one step up, down, or to the neighbouring column at the same height; on a grid board
+    up and down cross into the next row's cell)."""
     try:
         if direction is not None:
             target = _step(boards.board_snapshot(session, actor), note_id, direction)
             if target is None:  # already at the edge: nothing to change
                 return _fragment_or_redirect(request, board_id)
-            column_id, position = target
+            column_id, row_id, position = target
         notes.update_note(
             session,
             settings,
             actor,
             note_id,
-            NoteUpdate(column_id=column_id or None, position=position),
+            NoteUpdate(column_id=column_id or None, row_id=row_id or None, position=position),
         )
     except PajaError as error:
         return _refuse(request, error)
     return _fragment_or_redirect(request, board_id)
 
 
-def _step(snapshot: BoardSnapshot, note_id: str, direction: Direction) -> tuple[str, int] | None:
-    """Where one keyboard step takes the note, or None at the board's edge."""
+def _step(
+    snapshot: BoardSnapshot, note_id: str, direction: Direction
+) -> tuple[str, str, int] | None:
+    """Where one keyboard step takes the note (column, row or "", position), or None at
+    the board's edge. On a grid board a step up from a cell's first note goes to the end
+    of the cell above, a step down from its last to the start of the cell below."""
     note = next((n for n in snapshot.notes if n.id == note_id), None)
     if note is None:
         raise NotFound("There is no such note on this board.")
-    in_column = [n.id for n in snapshot.notes if n.column_id == note.column_id]
-    index = in_column.index(note_id)
+    row = note.row_id or ""
+    in_cell = [
+        n.id for n in snapshot.notes if n.column_id == note.column_id and n.row_id == note.row_id
+    ]
+    index = in_cell.index(note_id)
     if direction in ("up", "down"):
-        index += -1 if direction == "up" else 1
-        return (note.column_id, index) if 0 <= index < len(in_column) else None
+        step = -1 if direction == "up" else 1
+        if 0 <= index + step < len(in_cell):
+            return (note.column_id, row, index + step)
+        row_ids = [r.id for r in snapshot.rows]
+        if not row:
+            return None
+        neighbour = row_ids.index(row) + step
+        if not 0 <= neighbour < len(row_ids):
+            return None
+        below = [
+            n
+            for n in snapshot.notes
+            if n.column_id == note.column_id and n.row_id == row_ids[neighbour]
+        ]
+        return (note.column_id, row_ids[neighbour], len(below) if step < 0 else 0)
     column_ids = [c.id for c in snapshot.columns]
     neighbour = column_ids.index(note.column_id) + (-1 if direction == "left" else 1)
-    return (column_ids[neighbour], index) if 0 <= neighbour < len(column_ids) else None
+    return (column_ids[neighbour], row, index) if 0 <= neighbour < len(column_ids) else None
 
 
 @router.post("/b/{board_id}/notes/{note_id}/kind")

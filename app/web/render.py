@@ -29,6 +29,9 @@ EVENT_PARTIALS = {
     "comment.created": "_comment.html",
     "column.created": "_column.html",
     "column.updated": "_column_header.html",
+    "row.created": "_row_event.html",
+    "row.updated": "_row_event.html",
+    "row.deleted": "_row_event.html",
     "board.updated": "_board_header.html",
 }
 
@@ -95,5 +98,8 @@ def _partial_context(type_: str, data: dict[str, Any], event: BoardEvent) -> dic
     if type_.startswith("comment."):
         return {"comment": data}
     if type_.startswith("column."):
-        return {"column": data, "notes": [], "board_id": event.board_id}
+        rows = data.get("rows", [])
+        return {"column": data, "notes": [], "rows": rows, "board_id": event.board_id}
+    if type_.startswith("row."):
+        return {"row": data, "event_type": type_, "board_id": event.board_id}
     return {"board": data}
