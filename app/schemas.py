@@ -4,10 +4,11 @@ REST API, the pages and the CLI refuse the same input with the same message."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.models import BoardStatus, Language, NoteKind, Role
+from app.models import BoardStatus, Language, NoteColor, NoteKind, Role
 
 
 class Input(BaseModel):
@@ -78,6 +79,11 @@ class NoteCreate(Input):
         description="An idempotency key: repeating a create with the same key returns the "
         "note already made instead of a duplicate.",
     )
+    owner: str = ""
+    partners: str = ""
+    how: str = ""
+    when: str = ""
+    color: NoteColor = NoteColor.yellow
 
 
 class NoteUpdate(Input):
@@ -85,6 +91,11 @@ class NoteUpdate(Input):
     column_id: str | None = None
     position: int | None = Field(default=None, ge=0)
     kind: NoteKind | None = None
+    owner: str | None = None
+    partners: str | None = None
+    how: str | None = None
+    when: str | None = None
+    color: NoteColor | None = None
 
 
 class CommentCreate(Input):
@@ -111,6 +122,12 @@ class NotePublic(BaseModel):
     comments: list[CommentPublic] = []
     created_at: datetime
     updated_at: datetime
+    group_id: str | None = None
+    owner: str = ""
+    partners: str = ""
+    how: str = ""
+    when: str = ""
+    color: NoteColor = NoteColor.yellow
 
 
 class ColumnPublic(BaseModel):
@@ -157,11 +174,26 @@ class BoardSummary(BoardFields):
     url: str
 
 
+class GroupPublic(BaseModel):
+    """A group's notes stay in `notes` (each with this group_id); `votes` is their sum."""
+
+    id: str
+    board_id: str
+    column_id: str
+    title: str
+    position: int
+    note_ids: list[str]
+    votes: int
+    created_at: datetime
+    updated_at: datetime
+
+
 class BoardSnapshot(BoardFields):
     updated_at: datetime
     columns: list[ColumnPublic]
     notes: list[NotePublic]
     viewer: Viewer | None = None
+    groups: list[GroupPublic] = []
 
 
 class TemplateColumn(BaseModel):
@@ -182,3 +214,23 @@ class Problem(BaseModel):
     """Every error answer: `detail` is a sentence for a person."""
 
     detail: str
+
+
+NoteId = Annotated[str, Field(max_length=100)]
+
+
+class GroupCreate(Input):
+    title: str
+    note_ids: list[NoteId] = Field(max_length=5000)
+
+
+class GroupUpdate(Input):
+    title: str | None = None
+    add_note_ids: list[NoteId] = Field(default=[], max_length=5000)
+    remove_note_ids: list[NoteId] = Field(default=[], max_length=5000)
+
+
+class NextStepPublic(NotePublic):
+    """A next step with the title of its column, for the board's list of next steps."""
+
+    column_title: str
