@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__, errors_http
-from app.api.routes import auth, boards, exports, health, notes, ws
+from app.api.routes import auth, boards, exports, groups, health, notes, ws
 from app.config import Settings, get_settings
 from app.db import BoardEvent, Database
 from app.hub.base import Hub
@@ -21,7 +21,7 @@ from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
 from app.ratelimit import RateLimits
 from app.services import events
-from app.web import exports_pages, info_pages, pages
+from app.web import exports_pages, grouping_pages, info_pages, pages
 from app.web.render import encode_events
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -88,10 +88,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.snapshot_cache = ws.SnapshotCache()
     errors_http.install(app)
     app.include_router(health.router)
-    for router in (auth.router, boards.router, notes.router, exports.router, ws.router):
+    for router in (
+        auth.router,
+        boards.router,
+        notes.router,
+        groups.router,
+        exports.router,
+        ws.router,
+    ):
         app.include_router(router, prefix="/api/v1")
     app.include_router(pages.router)
     app.include_router(exports_pages.router)
+    app.include_router(grouping_pages.router)
     app.include_router(info_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)

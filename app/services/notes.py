@@ -8,9 +8,9 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.errors import InvalidInput, LimitReached, NotFound
 from app.i18n import N_
-from app.models import BoardColumn, Comment, Note, Vote, utcnow
+from app.models import BoardColumn, Comment, Note, NoteKind, Vote, utcnow
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
-from app.services import events, public
+from app.services import events, groups, public
 from app.services.members import (
     Actor,
     lock_board,
@@ -42,6 +42,8 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
         kind=data.kind.value,
         position=_next_position(session, column.id),
         client_key=data.client_key,
+        color=data.color.value,
+        **_step_fields(settings, data.kind.value, data.model_dump(include=set(STEP_FIELDS))),
     )
     session.add(note)
     result = public.note_public(note)
@@ -62,13 +64,22 @@ def update_note(
         note.text = clean(data.text, field=N_("Note"), limit=settings.max_note_chars)
     if data.kind is not None:
         note.kind = data.kind.value
+    if data.color is not None:
+        note.color = data.color.value
+    given = data.model_dump(include=set(STEP_FIELDS), exclude_none=True)
+    for name, value in _step_fields(settings, note.kind, given).items():
+        setattr(note, name, value)
+    left_group = None
     if data.column_id is not None or data.position is not None:
+        # Moving a grouped note takes it out of its group: a group lives in one place.
+        left_group, note.group_id = note.group_id, None
         _move(session, note, data.column_id or note.column_id, data.position)
     note.updated_at = utcnow()
     session.add(note)
     session.flush()
     result = public.note_with_comments(session, note)
     events.record(session, board, "note.updated", public.as_data(result))
+    groups.forget_if_empty(session, board, left_group)
     session.commit()
     return result
 
@@ -80,6 +91,7 @@ def delete_note(session: Session, actor: Actor, note_id: str) -> None:
     require_author_or_facilitator(actor, note.author_id)
     session.delete(note)
     events.record(session, board, "note.deleted", {"id": note.id, "column_id": note.column_id})
+    groups.forget_if_empty(session, board, note.group_id)
     session.commit()
 
 
@@ -124,6 +136,26 @@ def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteO
     return VoteOut(note_id=note.id, votes=note.votes, voted=on)
 
 
+STEP_FIELDS = {
+    "owner": N_("Who"),
+    "partners": N_("With whom"),
+    "how": N_("How"),
+    "when": N_("When"),
+}
+
+
+def _step_fields(settings: Settings, kind: str, given: dict[str, str | None]) -> dict[str, str]:
+    """A next step's four fields, checked; a plain note cannot have them filled in."""
+    fields = {
+        name: clean(value, field=STEP_FIELDS[name], limit=settings.max_title_chars, required=False)
+        for name, value in given.items()
+        if value is not None
+    }
+    if kind != NoteKind.next_step.value and any(fields.values()):
+        raise InvalidInput("Only a next step has who, with whom, how and when.")
+    return fields
+
+
 def _by_client_key(session: Session, actor: Actor, client_key: str) -> Note | None:
     """The note this author already created with this key: a retried create returns
     it instead of making a duplicate."""
@@ -158,7 +190,7 @@ def _move(session: Session, note: Note, column_id: str, position: int | None) ->
     siblings = list(
         session.exec(
             select(Note)
-            .where(Note.column_id == target.id, Note.id != note.id)
+            .where(Note.column_id == target.id, Note.id != note.id, col(Note.group_id).is_(None))
             .order_by(col(Note.position), col(Note.created_at))
         ).all()
     )

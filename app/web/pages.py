@@ -341,6 +341,7 @@ def board_view(request: Request, session: SessionDep, board_id: str, template: s
         viewer=snapshot.viewer,
         columns=snapshot.columns,
         notes_by_column=_group_notes(snapshot),
+        groups_by_column=groups_by_column(snapshot),
         statuses=[s.value for s in BoardStatus],
         base_url=_public_base(request),
         teams=settings.teams,
@@ -359,6 +360,16 @@ def _group_notes(snapshot: Any) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = {c.id: [] for c in snapshot.columns}
     for note in snapshot.notes:
         grouped.setdefault(note.column_id, []).append(note.model_dump(mode="json"))
+    return grouped
+
+
+def groups_by_column(snapshot: BoardSnapshot) -> dict[str, list[dict[str, Any]]]:
+    """Each column's group cards, each with its notes, as the group partial draws them."""
+    notes = {note.id: note.model_dump(mode="json") for note in snapshot.notes}
+    grouped: dict[str, list[dict[str, Any]]] = {c.id: [] for c in snapshot.columns}
+    for group in snapshot.groups:
+        card = {**group.model_dump(mode="json"), "notes": [notes[i] for i in group.note_ids]}
+        grouped.setdefault(group.column_id, []).append(card)
     return grouped
 
 
@@ -482,7 +493,9 @@ def _step(snapshot: BoardSnapshot, note_id: str, direction: Direction) -> tuple[
     note = next((n for n in snapshot.notes if n.id == note_id), None)
     if note is None:
         raise NotFound("There is no such note on this board.")
-    in_column = [n.id for n in snapshot.notes if n.column_id == note.column_id]
+    in_column = [
+        n.id for n in snapshot.notes if n.column_id == note.column_id and n.group_id is None
+    ]
     index = in_column.index(note_id)
     if direction in ("up", "down"):
         index += -1 if direction == "up" else 1

@@ -29,6 +29,8 @@ EVENT_PARTIALS = {
     "column.created": "_column.html",
     "column.updated": "_column_header.html",
     "board.updated": "_board_header.html",
+    "group.created": "_group.html",
+    "group.updated": "_group.html",
 }
 
 
@@ -88,6 +90,8 @@ def _partial_context(event: BoardEvent) -> dict[str, Any]:
     data = event.data
     if event.type.startswith("note."):
         return {"note": data, "board_id": event.board_id}
+    if event.type.startswith("group."):
+        return {"group": data, "board_id": event.board_id}
     if event.type.startswith("comment."):
         return {"comment": data}
     if event.type.startswith("column."):
