@@ -1,5 +1,7 @@
-"""The JSON backup format (version 1): a board's columns, notes (next steps are notes of
-kind next_step), comments and vote counts, in board order. The same models write a backup
+"""The JSON backup format (version 1): a board's columns, their groups, notes (next steps
+are notes of kind next_step, with who, with whom, how and when), comments and vote counts,
+in board order. Groups, the next-step fields and colours were added as optional fields, so
+older backups still read as they are. The same models write a backup
 and check one that comes back, so the two cannot drift apart. A newer format raises the
 version; this code refuses versions it does not know rather than guess."""
 
@@ -12,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.errors import InvalidInput, PajaError
-from app.models import BoardStatus, Language, NoteKind
+from app.models import BoardStatus, Language, NoteColor, NoteKind
 from app.schemas import BoardSnapshot
 
 FORMAT = "paja.board"
@@ -49,6 +51,17 @@ class NoteBackup(_Part):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     comments: list[CommentBackup] = []
+    group_id: str = Field(default="", description="The id of one of its column's groups.")
+    owner: str = _documented(200, default="")
+    partners: str = _documented(200, default="")
+    how: str = _documented(200, default="")
+    when: str = _documented(200, default="")
+    color: NoteColor = NoteColor.yellow
+
+
+class GroupBackup(_Part):
+    id: str = Field(min_length=1, max_length=100)
+    title: str = _documented(200, title=True)
 
 
 class ColumnBackup(_Part):
@@ -56,6 +69,7 @@ class ColumnBackup(_Part):
     title: str = _documented(200, title=True)
     description: str = _documented(2000, default="")
     notes: list[NoteBackup] = []
+    groups: list[GroupBackup] = []
 
 
 class BoardInfo(_Part):
@@ -94,6 +108,12 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
                 votes=note.votes,
                 created_at=utc(note.created_at),
                 updated_at=utc(note.updated_at),
+                group_id=note.group_id or "",
+                owner=note.owner,
+                partners=note.partners,
+                how=note.how,
+                when=note.when,
+                color=note.color,
                 comments=[
                     CommentBackup(
                         id=c.id,
@@ -121,7 +141,15 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
         ),
         columns=[
             ColumnBackup(
-                id=c.id, title=c.title, description=c.description, notes=notes_by_column[c.id]
+                id=c.id,
+                title=c.title,
+                description=c.description,
+                notes=notes_by_column[c.id],
+                groups=[
+                    GroupBackup(id=g.id, title=g.title)
+                    for g in snapshot.groups
+                    if g.column_id == c.id
+                ],
             )
             for c in snapshot.columns
         ],

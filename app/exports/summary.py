@@ -1,8 +1,9 @@
 """The summary a forum organiser used to copy by hand from Padlet: built once from the
-board's snapshot, then written out by each format. Its shape (sections → parts → notes →
-comments, and a closing list of next steps) already has room for grid rows (a part per
-row, with its heading), groups (a part's groups) and the next-step fields; the board
-model does not have them yet, so today every section has one part without a heading."""
+board's snapshot, then written out by each format. Its shape: sections → parts → notes
+(and groups of notes, each titled, with their summed votes) → comments, and a closing
+list of next steps with who, with whom, how and when. It has room for grid rows (a part
+per row, with its heading); boards have no rows yet, so every section has one part
+without a heading."""
 
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ class SummaryNote:
 class SummaryGroup:
     title: str
     notes: tuple[SummaryNote, ...]
+    votes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +107,14 @@ class Summary:
     # The read it was built from: the JSON backup needs ids, positions and times too.
     source: BoardSnapshot = field(repr=False)
 
-    def votes(self, note: SummaryNote) -> str:
-        """ "(5 ääntä)" when the board used voting, else nothing."""
+    def votes(self, note: SummaryNote | SummaryGroup) -> str:
+        """ "(5 ääntä)" when the board used voting, else nothing (a group: its notes' sum)."""
         return self.words.votes(note.votes) if self.show_votes else ""
+
+    def group_heading(self, group: SummaryGroup) -> str:
+        """The group's title with its notes' summed votes."""
+        votes = self.votes(group)
+        return f"{group.title} {votes}" if votes else group.title
 
     def all_notes(self) -> list[SummaryNote]:
         notes = [note for section in self.sections for note in section.notes()]
@@ -118,20 +125,38 @@ def build_summary(snapshot: BoardSnapshot, options: ExportOptions) -> Summary:
     """The summary of a board as the options ask for it (names, order, subtitle)."""
     words = words_for(snapshot.language.value)
     titles = {column.id: column.title for column in snapshot.columns}
+    group_titles = {group.id: group.title for group in snapshot.groups}
     by_column: dict[str, list[SummaryNote]] = {column.id: [] for column in snapshot.columns}
+    by_group: dict[str, list[SummaryNote]] = {group.id: [] for group in snapshot.groups}
     next_steps: list[SummaryNote] = []
     for note in snapshot.notes:
-        item = _note(note, titles.get(note.column_id, ""), options.include_names)
+        group = group_titles.get(note.group_id or "", "")
+        item = _note(note, titles.get(note.column_id, ""), options.include_names, group)
         if note.kind is NoteKind.next_step:
             next_steps.append(item)
+        elif group:
+            by_group[note.group_id or ""].append(item)
         else:
             by_column.setdefault(note.column_id, []).append(item)
+    groups_by_column: dict[str, list[SummaryGroup]] = {}
+    for group in snapshot.groups:
+        members = by_group[group.id]
+        if members:
+            groups_by_column.setdefault(group.column_id, []).append(
+                SummaryGroup(group.title, _ordered(members, options), group.votes)
+            )
     sections = tuple(
         SummarySection(
             number=number,
             title=column.title,
             description=column.description,
-            parts=(SummaryPart(heading="", notes=_ordered(by_column[column.id], options)),),
+            parts=(
+                SummaryPart(
+                    heading="",
+                    notes=_ordered(by_column[column.id], options),
+                    groups=_ordered_groups(groups_by_column.get(column.id, []), options),
+                ),
+            ),
         )
         for number, column in enumerate(snapshot.columns, start=1)
     )
@@ -152,7 +177,7 @@ def build_summary(snapshot: BoardSnapshot, options: ExportOptions) -> Summary:
     )
 
 
-def _note(note: NotePublic, column: str, include_names: bool) -> SummaryNote:
+def _note(note: NotePublic, column: str, include_names: bool, group: str = "") -> SummaryNote:
     return SummaryNote(
         text=note.text,
         author=note.author_name if include_names else "",
@@ -163,7 +188,19 @@ def _note(note: NotePublic, column: str, include_names: bool) -> SummaryNote:
         comments=tuple(
             SummaryComment(c.text, c.author_name if include_names else "") for c in note.comments
         ),
+        group=group,
+        owner=note.owner,
+        partners=note.partners,
+        how=note.how,
+        when=note.when,
     )
+
+
+def _ordered_groups(groups: list[SummaryGroup], options: ExportOptions) -> tuple[SummaryGroup, ...]:
+    """Board order, or the groups with most votes first, like the notes."""
+    if options.order == "votes":
+        return tuple(sorted(groups, key=lambda group: -group.votes))
+    return tuple(groups)
 
 
 def _ordered(notes: list[SummaryNote], options: ExportOptions) -> tuple[SummaryNote, ...]:
