@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import join, post_note
+from tests.test_pages import HTMX, sign_in
 from tests.wsutil import receive_events, stream_url, token_of
 
 
@@ -189,3 +190,89 @@ def test_a_group_whose_last_note_goes_goes_too(
     assert _snapshot(client, board, facilitator)["groups"] == []
     response = client.patch(_url(board, f"/groups/{group['id']}"), json={}, headers=facilitator)
     assert response.status_code == 404
+
+
+def test_the_summary_shows_a_group_with_its_notes_and_summed_votes(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str], three: dict[str, Any]
+) -> None:
+    ids = [n["id"] for n in three["notes"]]
+    client.post(
+        _url(board, "/groups"), json={"title": "Yksi kanava", "note_ids": ids}, headers=facilitator
+    )
+    markdown = client.get(_url(board, "/export"), params={"format": "md"}, headers=facilitator).text
+    heading = markdown.index("### Yksi kanava (3 ääntä)")
+    for text in ("Yhteinen kanava (2 ääntä)", "Yhteiset sivut", "Yhteinen chat (1 ääni)"):
+        assert markdown.index(text) > heading
+    assert "\n- Hyvä" in markdown
+    rows = client.get(_url(board, "/export"), params={"format": "csv"}, headers=facilitator)
+    assert rows.content.decode("utf-8-sig").count("Yksi kanava") == 3
+    printed = client.get(f"/b/{board['id']}/print", headers=facilitator).text
+    assert "Yksi kanava (3 ääntä)" in printed
+
+
+def test_a_backup_keeps_its_groups_through_an_import(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str], three: dict[str, Any]
+) -> None:
+    ids = [n["id"] for n in three["notes"]]
+    client.post(
+        _url(board, "/groups"), json={"title": "Kanavat", "note_ids": ids[:2]}, headers=facilitator
+    )
+    backup = client.get(_url(board, "/export"), params={"format": "json"}, headers=facilitator)
+    copy = client.post(
+        "/api/v1/boards/import",
+        content=backup.content,
+        headers={**facilitator, "Content-Type": "application/json"},
+    )
+    assert copy.status_code == 201, copy.text
+    restored = copy.json()
+    [group] = restored["groups"]
+    assert group["title"] == "Kanavat" and group["votes"] == 2
+    texts = {n["id"]: n["text"] for n in restored["notes"]}
+    assert [texts[i] for i in group["note_ids"]] == ["Yhteinen kanava", "Yhteiset sivut"]
+    assert len(restored["notes"]) == 3
+    old = {"format": "paja.board", "version": 1, "board": {"title": "Vanha"},
+           "columns": [{"title": "A", "notes": [{"text": "Ilman ryhmiä"}]}]}  # fmt: skip
+    response = client.post("/api/v1/boards/import", json=old, headers=facilitator)
+    assert response.status_code == 201 and response.json()["groups"] == []
+
+
+def test_facilitators_group_and_split_with_plain_forms(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str], three: dict[str, Any]
+) -> None:
+    ids = [n["id"] for n in three["notes"]]
+    sign_in(client)
+    page = client.get(f"/b/{board['id']}?lang=en").text
+    assert 'id="group-form"' in page
+    assert page.count('form="group-form"') == 3
+    response = client.post(
+        f"/b/{board['id']}/groups",
+        data={"title": "Kanavat", "note_ids": ids[:2]},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    page = client.get(f"/b/{board['id']}?lang=en").text
+    group = client.get(_url(board), headers=facilitator).json()["groups"][0]
+    assert f'id="group-{group["id"]}"' in page and "Split the group" in page
+    added = client.post(
+        f"/b/{board['id']}/groups",
+        data={"title": "", "note_ids": [ids[2]], "group_id": group["id"]},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    renamed = client.post(
+        f"/b/{board['id']}/groups/{group['id']}/rename", data={"title": "Uusi"}, headers=HTMX
+    )
+    assert renamed.status_code == 204
+    taken = client.post(
+        f"/b/{board['id']}/groups/{group['id']}/remove", data={"note_id": ids[0]}, headers=HTMX
+    )
+    assert taken.status_code == 204
+    [after] = client.get(_url(board), headers=facilitator).json()["groups"]
+    assert after["title"] == "Uusi" and after["note_ids"] == [ids[1], ids[2]]
+    blank = client.post(
+        f"/b/{board['id']}/groups", data={"title": " ", "note_ids": ids[:1]}, headers=HTMX
+    )
+    assert blank.status_code == 422 and 'role="alert"' in blank.text
+    split = client.post(f"/b/{board['id']}/groups/{group['id']}/split", follow_redirects=False)
+    assert split.status_code == 303
+    assert client.get(_url(board), headers=facilitator).json()["groups"] == []
