@@ -68,6 +68,14 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
     elsewhere = client.post("/api/v1/boards", json={"title": "Muu"}, headers=other).json()
     participant = join(client, board["id"], "Anna")
     note = post_note(client, board, participant, "Annan muistiinpano")
+    second = post_note(client, board, participant, "Toinen muistiinpano")
+    third = post_note(client, board, participant, "Kolmas muistiinpano")
+    loose = post_note(client, board, participant, "Neljäs muistiinpano")
+    group = client.post(
+        f"/api/v1/boards/{board['id']}/groups",
+        json={"title": "Ryhmä", "note_ids": [second["id"], third["id"]]},
+        headers=owner,
+    ).json()
     return {
         "headers": {
             "anonymous": {},
@@ -80,6 +88,8 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
             "board_id": board["id"],
             "note_id": note["id"],
             "column_id": board["columns"][0]["id"],
+            "group_id": group["id"],
+            "loose_id": loose["id"],
         },
     }
 
@@ -98,6 +108,11 @@ def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
         },
         ("PATCH", "/api/v1/boards/{board_id}/notes/{note_id}"): {"text": "Muokattu"},
         ("POST", "/api/v1/boards/{board_id}/notes/{note_id}/comments"): {"text": "Kommentti"},
+        ("POST", "/api/v1/boards/{board_id}/groups"): {
+            "title": "Uusi ryhmä",
+            "note_ids": [ids["note_id"], ids["loose_id"]],
+        },
+        ("PATCH", "/api/v1/boards/{board_id}/groups/{group_id}"): {"title": "Nimetty"},
     }
     backup = {
         "format": "paja.board",
