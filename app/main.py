@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__, errors_http
-from app.api.routes import auth, boards, exports, health, moderation, notes, rows, ws
+from app.api.routes import auth, boards, exports, groups, health, moderation, notes, rows, ws
 from app.config import Settings, get_settings
 from app.db import BoardEvent, Database
 from app.hub.base import Hub
@@ -21,7 +21,14 @@ from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
 from app.ratelimit import RateLimits
 from app.services import events
-from app.web import exports_pages, grid_pages, info_pages, moderation_pages, pages
+from app.web import (
+    exports_pages,
+    grid_pages,
+    grouping_pages,
+    info_pages,
+    moderation_pages,
+    pages,
+)
 from app.web.render import encode_events
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -94,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notes.router,
         moderation.router,
         rows.router,
+        groups.router,
         exports.router,
         ws.router,
     ):
@@ -102,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(moderation_pages.router)
     app.include_router(exports_pages.router)
     app.include_router(grid_pages.router)
+    app.include_router(grouping_pages.router)
     app.include_router(info_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)

@@ -55,6 +55,17 @@ class NoteKind(StrEnum):
     next_step = "next_step"
 
 
+class NoteColor(StrEnum):
+    """The fixed palette: each is a light background that dark text reads well on."""
+
+    yellow = "yellow"
+    green = "green"
+    blue = "blue"
+    pink = "pink"
+    purple = "purple"
+    grey = "grey"
+
+
 class Role(StrEnum):
     participant = "participant"
     facilitator = "facilitator"
@@ -164,6 +175,19 @@ class Note(SQLModel, table=True):
     visibility: str = NoteVisibility.public.value
     # The note's cell on a grid board (a row across the columns); None on other boards.
     row_id: str | None = _fk("board_rows.id", nullable=True)
+    # A note in a group stays a note of its own; splitting the group only clears this.
+    group_id: str | None = Field(
+        default=None,
+        sa_column=Column(
+            String, ForeignKey("note_groups.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
+    # A next step's who, with whom, how and when ("kuka, kenen kanssa, miten, milloin").
+    owner: str = ""
+    partners: str = ""
+    how: str = ""
+    when: str = ""
+    color: str = NoteColor.yellow.value
 
 
 class Comment(SQLModel, table=True):
@@ -235,3 +259,17 @@ class BoardRow(SQLModel, table=True):
     title: str
     description: str = ""
     position: int = 0
+
+
+class NoteGroup(SQLModel, table=True):
+    """Notes merged under one title in one column; their votes count together."""
+
+    __tablename__ = "note_groups"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    board_id: str = _fk("boards.id")
+    column_id: str = _fk("columns.id")
+    title: str
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

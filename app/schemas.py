@@ -4,10 +4,11 @@ REST API, the pages and the CLI refuse the same input with the same message."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.models import BoardStatus, Language, NoteKind, NoteVisibility, Role
+from app.models import BoardStatus, Language, NoteColor, NoteKind, NoteVisibility, Role
 
 
 class Input(BaseModel):
@@ -95,6 +96,11 @@ class NoteCreate(Input):
     row_id: str | None = Field(
         default=None, description="The row of a grid board; without it, the first row."
     )
+    owner: str = ""
+    partners: str = ""
+    how: str = ""
+    when: str = ""
+    color: NoteColor = NoteColor.yellow
 
 
 class NoteUpdate(Input):
@@ -106,6 +112,11 @@ class NoteUpdate(Input):
         default=None, description="Facilitators only: hide the note from participants, or show it."
     )
     row_id: str | None = None
+    owner: str | None = None
+    partners: str | None = None
+    how: str | None = None
+    when: str | None = None
+    color: NoteColor | None = None
 
 
 class CommentCreate(Input):
@@ -134,6 +145,12 @@ class NotePublic(BaseModel):
     updated_at: datetime
     visibility: NoteVisibility = NoteVisibility.public
     row_id: str | None = None
+    group_id: str | None = None
+    owner: str = ""
+    partners: str = ""
+    how: str = ""
+    when: str = ""
+    color: NoteColor = NoteColor.yellow
 
 
 class ColumnPublic(BaseModel):
@@ -185,12 +202,27 @@ class BoardSummary(BoardFields):
     url: str
 
 
+class GroupPublic(BaseModel):
+    """A group's notes stay in `notes` (each with this group_id); `votes` is their sum."""
+
+    id: str
+    board_id: str
+    column_id: str
+    title: str
+    position: int
+    note_ids: list[str]
+    votes: int
+    created_at: datetime
+    updated_at: datetime
+
+
 class BoardSnapshot(BoardFields):
     updated_at: datetime
     columns: list[ColumnPublic]
     notes: list[NotePublic]
     viewer: Viewer | None = None
     rows: list[RowPublic] = []
+    groups: list[GroupPublic] = []
 
 
 class TemplateColumn(BaseModel):
@@ -240,3 +272,23 @@ class TemplateRow(BaseModel):
     title: str
     description: str = ""
     titles: dict[Language, str] = {}
+
+
+NoteId = Annotated[str, Field(max_length=100)]
+
+
+class GroupCreate(Input):
+    title: str
+    note_ids: list[NoteId] = Field(max_length=5000)
+
+
+class GroupUpdate(Input):
+    title: str | None = None
+    add_note_ids: list[NoteId] = Field(default=[], max_length=5000)
+    remove_note_ids: list[NoteId] = Field(default=[], max_length=5000)
+
+
+class NextStepPublic(NotePublic):
+    """A next step with the title of its column, for the board's list of next steps."""
+
+    column_title: str

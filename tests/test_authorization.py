@@ -71,6 +71,14 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
     rows = f"/api/v1/boards/{board['id']}/rows"
     client.post(rows, json={"title": "A"}, headers=owner)  # takes the note
     empty = client.post(rows, json={"title": "B"}, headers=owner).json()
+    second = post_note(client, board, participant, "Toinen muistiinpano")
+    third = post_note(client, board, participant, "Kolmas muistiinpano")
+    loose = post_note(client, board, participant, "Neljäs muistiinpano")
+    group = client.post(
+        f"/api/v1/boards/{board['id']}/groups",
+        json={"title": "Ryhmä", "note_ids": [second["id"], third["id"]]},
+        headers=owner,
+    ).json()
     return {
         "headers": {
             "anonymous": {},
@@ -84,6 +92,8 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
             "note_id": note["id"],
             "column_id": board["columns"][0]["id"],
             "row_id": empty["id"],
+            "group_id": group["id"],
+            "loose_id": loose["id"],
         },
     }
 
@@ -104,6 +114,11 @@ def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
         },
         ("PATCH", "/api/v1/boards/{board_id}/notes/{note_id}"): {"text": "Muokattu"},
         ("POST", "/api/v1/boards/{board_id}/notes/{note_id}/comments"): {"text": "Kommentti"},
+        ("POST", "/api/v1/boards/{board_id}/groups"): {
+            "title": "Uusi ryhmä",
+            "note_ids": [ids["note_id"], ids["loose_id"]],
+        },
+        ("PATCH", "/api/v1/boards/{board_id}/groups/{group_id}"): {"title": "Nimetty"},
     }
     backup = {
         "format": "paja.board",

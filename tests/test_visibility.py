@@ -232,3 +232,25 @@ def test_the_board_page_runs_private_writing_without_javascript(
     assert hidden.status_code == 303
     client.post(f"/b/{board['id']}/reveal", follow_redirects=False)
     assert snapshot_of(client, board, anna)["notes"][0]["visibility"] == "hidden"
+
+
+def test_a_group_card_does_not_show_participants_a_note_they_may_not_see(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str]
+) -> None:
+    anna, ben = join(client, board["id"], "Anna"), join(client, board["id"], "Ben")
+    shown = [post_note(client, board, anna, f"Näkyvä {n}")["id"] for n in (1, 2)]
+    start = set_modes(client, board, facilitator, private_writing=True)["seq"]
+    secret = post_note(client, board, anna, SECRET)
+    with client.websocket_connect(stream_url(board["id"], token_of(ben), start + 1)) as ws:
+        response = client.post(
+            board_url(board, "/groups"),
+            json={"title": "Yhdessä", "note_ids": [*shown, secret["id"]]},
+            headers=facilitator,
+        )
+        assert response.status_code == 201, response.text
+        [event] = receive_events(ws, 1)
+    assert event["type"] == "group.created"
+    assert SECRET not in json.dumps(event)
+    assert event["data"]["note_ids"] == shown
+    [group] = snapshot_of(client, board, ben)["groups"]
+    assert group["note_ids"] == shown

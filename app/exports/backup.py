@@ -1,7 +1,8 @@
-"""The JSON backup format (version 1): a board's columns, grid rows, notes (next steps
-are notes of kind next_step; on a grid board each names its row by title), comments and
-vote counts, in board order. Rows were added later as optional fields, so backups
-written before them still read. The same models write a backup
+"""The JSON backup format (version 1): a board's columns, grid rows, their groups, notes
+(next steps are notes of kind next_step, with who, with whom, how and when; on a grid
+board each names its row by title), comments and vote counts, in board order. Rows,
+groups, the next-step fields, colours and visibility were added as optional fields, so
+older backups still read as they are. The same models write a backup
 and check one that comes back, so the two cannot drift apart. A newer format raises the
 version; this code refuses versions it does not know rather than guess."""
 
@@ -14,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.errors import InvalidInput, PajaError
-from app.models import BoardStatus, Language, NoteKind, NoteVisibility
+from app.models import BoardStatus, Language, NoteColor, NoteKind, NoteVisibility
 from app.schemas import BoardSnapshot
 
 FORMAT = "paja.board"
@@ -53,6 +54,17 @@ class NoteBackup(_Part):
     comments: list[CommentBackup] = []
     visibility: NoteVisibility = NoteVisibility.public
     row: str = Field(default="", description="The title of the note's grid row.")
+    group_id: str = Field(default="", description="The id of one of its column's groups.")
+    owner: str = _documented(200, default="")
+    partners: str = _documented(200, default="")
+    how: str = _documented(200, default="")
+    when: str = _documented(200, default="")
+    color: NoteColor = NoteColor.yellow
+
+
+class GroupBackup(_Part):
+    id: str = Field(min_length=1, max_length=100)
+    title: str = _documented(200, title=True)
 
 
 class ColumnBackup(_Part):
@@ -60,6 +72,7 @@ class ColumnBackup(_Part):
     title: str = _documented(200, title=True)
     description: str = _documented(2000, default="")
     notes: list[NoteBackup] = []
+    groups: list[GroupBackup] = []
 
 
 class RowBackup(_Part):
@@ -107,6 +120,12 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
                 created_at=utc(note.created_at),
                 updated_at=utc(note.updated_at),
                 row=row_titles.get(note.row_id or "", ""),
+                group_id=note.group_id or "",
+                owner=note.owner,
+                partners=note.partners,
+                how=note.how,
+                when=note.when,
+                color=note.color,
                 comments=[
                     CommentBackup(
                         id=c.id,
@@ -135,7 +154,15 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
         ),
         columns=[
             ColumnBackup(
-                id=c.id, title=c.title, description=c.description, notes=notes_by_column[c.id]
+                id=c.id,
+                title=c.title,
+                description=c.description,
+                notes=notes_by_column[c.id],
+                groups=[
+                    GroupBackup(id=g.id, title=g.title)
+                    for g in snapshot.groups
+                    if g.column_id == c.id
+                ],
             )
             for c in snapshot.columns
         ],

@@ -50,7 +50,7 @@ def render(summary: Summary, options: ExportOptions) -> bytes:
             for note in part.notes:
                 _note(writer, summary, note)
             for group in part.groups:
-                writer.paragraph(group_style, group.title)
+                writer.paragraph(group_style, summary.group_heading(group))
                 for note in group.notes:
                     _note(writer, summary, note)
     if summary.next_steps:

@@ -50,7 +50,7 @@ def to_markdown(summary: Summary) -> str:
                 level = "####"
             blocks.extend(_note_blocks(summary, note) for note in part.notes)
             for group in part.groups:
-                blocks.append(f"{level} {heading(group.title)}")
+                blocks.append(f"{level} {heading(summary.group_heading(group))}")
                 blocks.extend(_note_blocks(summary, note) for note in group.notes)
     if summary.next_steps:
         blocks.append(f"## {heading(words.next_steps)}")

@@ -1,8 +1,8 @@
 """The summary a forum organiser used to copy by hand from Padlet: built once from the
-board's snapshot, then written out by each format. Its shape (sections → parts → notes →
-comments, and a closing list of next steps) has a part per grid row, with the row's
-prompt as its heading (a board without rows has one part without a heading), and room
-for groups (a part's groups) and the next-step fields, which boards do not have yet."""
+board's snapshot, then written out by each format. Its shape: sections (columns) → parts
+(a part per grid row, with the row's prompt as its heading; one part without a heading on
+a board without rows) → notes and groups of notes (each titled, with their summed votes)
+→ comments, and a closing list of next steps with who, with whom, how and when."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from app.models import NoteKind, NoteVisibility
 from app.schemas import BoardSnapshot, NotePublic
 
 LOCAL_TIME = ZoneInfo("Europe/Helsinki")
+Cell = tuple[str, str | None]  # (column id, row id or None)
 # A facilitator hid these, or never approved them: they are not part of what was said.
 LEFT_OUT = {NoteVisibility.hidden, NoteVisibility.pending}
 
@@ -59,6 +60,7 @@ class SummaryNote:
 class SummaryGroup:
     title: str
     notes: tuple[SummaryNote, ...]
+    votes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +109,14 @@ class Summary:
     # The read it was built from: the JSON backup needs ids, positions and times too.
     source: BoardSnapshot = field(repr=False)
 
-    def votes(self, note: SummaryNote) -> str:
-        """ "(5 ääntä)" when the board used voting, else nothing."""
+    def votes(self, note: SummaryNote | SummaryGroup) -> str:
+        """ "(5 ääntä)" when the board used voting, else nothing (a group: its notes' sum)."""
         return self.words.votes(note.votes) if self.show_votes else ""
+
+    def group_heading(self, group: SummaryGroup) -> str:
+        """The group's title with its notes' summed votes."""
+        votes = self.votes(group)
+        return f"{group.title} {votes}" if votes else group.title
 
     def all_notes(self) -> list[SummaryNote]:
         notes = [note for section in self.sections for note in section.notes()]
@@ -121,27 +128,36 @@ def build_summary(snapshot: BoardSnapshot, options: ExportOptions) -> Summary:
     words = words_for(snapshot.language.value)
     titles = {column.id: column.title for column in snapshot.columns}
     row_titles = {row.id: row.title for row in snapshot.rows}
-    by_cell: dict[tuple[str, str | None], list[SummaryNote]] = {}
+    group_titles = {group.id: group.title for group in snapshot.groups}
+    by_cell: dict[Cell, list[SummaryNote]] = {}
+    by_group: dict[str, list[SummaryNote]] = {group.id: [] for group in snapshot.groups}
+    group_rows: dict[str, str | None] = {}  # a group sits in the row of its first note
     next_steps: list[SummaryNote] = []
     for note in snapshot.notes:
         if note.visibility in LEFT_OUT:
             continue
-        item = _note(
-            note,
-            titles.get(note.column_id, ""),
-            options.include_names,
-            row_titles.get(note.row_id or "", ""),
-        )
+        group = group_titles.get(note.group_id or "", "")
+        row = row_titles.get(note.row_id or "", "")
+        item = _note(note, titles.get(note.column_id, ""), options.include_names, row, group)
         if note.kind is NoteKind.next_step:
             next_steps.append(item)
+        elif group:
+            by_group[note.group_id or ""].append(item)
+            group_rows.setdefault(note.group_id or "", note.row_id)
         else:
             by_cell.setdefault((note.column_id, note.row_id), []).append(item)
+    groups_by_cell: dict[Cell, list[SummaryGroup]] = {}
+    for group in snapshot.groups:
+        if members := by_group[group.id]:
+            groups_by_cell.setdefault((group.column_id, group_rows.get(group.id)), []).append(
+                SummaryGroup(group.title, _ordered(members, options), group.votes)
+            )
     sections = tuple(
         SummarySection(
             number=number,
             title=column.title,
             description=column.description,
-            parts=_parts(snapshot, column.id, by_cell, options),
+            parts=_parts(snapshot, column.id, by_cell, groups_by_cell, options),
         )
         for number, column in enumerate(snapshot.columns, start=1)
     )
@@ -165,24 +181,26 @@ def build_summary(snapshot: BoardSnapshot, options: ExportOptions) -> Summary:
 def _parts(
     snapshot: BoardSnapshot,
     column_id: str,
-    by_cell: dict[tuple[str, str | None], list[SummaryNote]],
+    by_cell: dict[Cell, list[SummaryNote]],
+    groups_by_cell: dict[Cell, list[SummaryGroup]],
     options: ExportOptions,
 ) -> tuple[SummaryPart, ...]:
-    """A column's notes: one part per grid row under the row's prompt (every row, so the
-    organiser sees which prompt got no answers), or one part without a heading."""
-    if not snapshot.rows:
-        return (
-            SummaryPart(heading="", notes=_ordered(by_cell.get((column_id, None), []), options)),
-        )
+    """A column's notes and groups: one part per grid row under the row's prompt (every
+    row, so the organiser sees which prompt got no answers), or one part without a heading."""
+    rows: list[tuple[str | None, str]] = [(row.id, row.title) for row in snapshot.rows]
     return tuple(
         SummaryPart(
-            heading=row.title, notes=_ordered(by_cell.get((column_id, row.id), []), options)
+            heading=heading,
+            notes=_ordered(by_cell.get((column_id, row_id), []), options),
+            groups=_ordered_groups(groups_by_cell.get((column_id, row_id), []), options),
         )
-        for row in snapshot.rows
+        for row_id, heading in (rows or [(None, "")])
     )
 
 
-def _note(note: NotePublic, column: str, include_names: bool, row: str = "") -> SummaryNote:
+def _note(
+    note: NotePublic, column: str, include_names: bool, row: str = "", group: str = ""
+) -> SummaryNote:
     return SummaryNote(
         text=note.text,
         author=note.author_name if include_names else "",
@@ -194,7 +212,19 @@ def _note(note: NotePublic, column: str, include_names: bool, row: str = "") -> 
         comments=tuple(
             SummaryComment(c.text, c.author_name if include_names else "") for c in note.comments
         ),
+        group=group,
+        owner=note.owner,
+        partners=note.partners,
+        how=note.how,
+        when=note.when,
     )
+
+
+def _ordered_groups(groups: list[SummaryGroup], options: ExportOptions) -> tuple[SummaryGroup, ...]:
+    """Board order, or the groups with most votes first, like the notes."""
+    if options.order == "votes":
+        return tuple(sorted(groups, key=lambda group: -group.votes))
+    return tuple(groups)
 
 
 def _ordered(notes: list[SummaryNote], options: ExportOptions) -> tuple[SummaryNote, ...]:

@@ -33,13 +33,14 @@ from app.models import (
     Facilitator,
     Language,
     Note,
+    NoteGroup,
     Participant,
     Role,
     Vote,
     utcnow,
 )
 from app.schemas import BoardSnapshot, ColumnCreate, ColumnPublic, RowCreate
-from app.services import boards, events, public, rows
+from app.services import boards, events, public, rows, visibility
 from app.services.members import Actor, lock_board, require_facilitator, require_writable
 from app.services.text import clean
 
@@ -180,14 +181,21 @@ def _add_contents(
     session.flush()
     row_ids = _add_rows(session, settings, board, backup)
     positions: dict[tuple[str, str | None], int] = {}
+    made_groups = _add_groups(session, settings, board, targets_in_order, backup)
     written: list[tuple[Note, NoteBackup, int]] = []
     number = 0
-    for column, source in zip(targets_in_order, backup.columns, strict=True):
+    for index, (column, source) in enumerate(zip(targets_in_order, backup.columns, strict=True)):
         for item in source.notes:
             number += 1
             text = _checked(item.text, settings.max_note_chars, number, comment=False)
             if not text:
                 continue
+            group = made_groups.get((index, item.group_id)) if item.group_id else None
+            if item.group_id and group is None:
+                raise InvalidInput(
+                    "Note {number} of the file names a group its column does not have.",
+                    number=number,
+                )
             created = _moment(item.created_at)
             row_id = row_ids.get(item.row.strip().casefold(), row_ids.get(""))
             cell = (column.id, row_id)
@@ -204,10 +212,19 @@ def _add_contents(
                 position=positions[cell],
                 created_at=created,
                 updated_at=_moment(item.updated_at) if item.updated_at else created,
+                group_id=group.id if group else None,
+                color=item.color.value,
+                **_step_fields(settings, item),
             )
             positions[cell] += 1
             session.add(note)
-            events.record(session, board, "note.created", public.as_data(public.note_public(note)))
+            events.record(
+                session,
+                board,
+                "note.created",
+                public.as_data(public.note_public(note)),
+                visibility.withheld_from_others(note),
+            )
             written.append((note, item, number))
     session.flush()
     comments = 0
@@ -226,10 +243,14 @@ def _add_contents(
             session.add(comment)
             comments += 1
             data = public.as_data(public.comment_public(comment))
-            events.record(session, board, "comment.created", data)
+            withheld = visibility.withheld_from_others(note)
+            events.record(session, board, "comment.created", data, withheld)
     votes = _restore_votes(
         session, board, [(n, item.votes) for n, item, _ in written if item.votes]
     )
+    session.flush()
+    for group in made_groups.values():
+        events.record(session, board, "group.created", public.group_event_data(session, group))
     return ImportResult(
         board_id=board.id,
         columns_added=[public.column_public(c) for c in added],
@@ -262,6 +283,51 @@ def _add_rows(session: Session, settings: Settings, board: Board, backup: Backup
     if existing:
         found[""] = existing[0].id
     return found
+
+
+def _add_groups(
+    session: Session,
+    settings: Settings,
+    board: Board,
+    targets: list[BoardColumn],
+    backup: Backup,
+) -> dict[tuple[int, str], NoteGroup]:
+    """The file's groups, by (column index in the file, group id in the file); written
+    before the notes that point to them."""
+    made: dict[tuple[int, str], NoteGroup] = {}
+    next_position: dict[str, int] = {}
+    for index, (column, source) in enumerate(zip(targets, backup.columns, strict=True)):
+        for item in source.groups:
+            title = _field(item.title, N_("Group title"), settings.max_title_chars, fallback="–")
+            if column.id not in next_position:
+                last = session.exec(
+                    select(func.max(NoteGroup.position)).where(NoteGroup.column_id == column.id)
+                ).one()
+                next_position[column.id] = 0 if last is None else last + 1
+            group = NoteGroup(
+                board_id=board.id,
+                column_id=column.id,
+                title=title,
+                position=next_position[column.id],
+            )
+            next_position[column.id] += 1
+            session.add(group)
+            made[(index, item.id)] = group
+    session.flush()
+    return made
+
+
+def _step_fields(settings: Settings, item: NoteBackup) -> dict[str, str]:
+    """A next step's who, with whom, how and when from the file, checked like a title."""
+    return {
+        name: _field(getattr(item, name), label, settings.max_title_chars)
+        for name, label in (
+            ("owner", N_("Who")),
+            ("partners", N_("With whom")),
+            ("how", N_("How")),
+            ("when", N_("When")),
+        )
+    }
 
 
 def _restore_votes(session: Session, board: Board, placed: list[tuple[Note, int]]) -> int:

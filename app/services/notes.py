@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
-from app.models import BoardColumn, Comment, Note, Vote, utcnow
+from app.models import BoardColumn, Comment, Note, NoteKind, Vote, utcnow
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
-from app.services import events, public, rows, visibility
+from app.services import events, groups, public, rows, visibility
 from app.services.members import (
     Actor,
     lock_board,
@@ -48,6 +48,8 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
         client_key=data.client_key,
         visibility=visibility.for_new_note(board, actor),
         row_id=row_id,
+        color=data.color.value,
+        **_step_fields(settings, data.kind.value, data.model_dump(include=set(STEP_FIELDS))),
     )
     session.add(note)
     result = public.note_public(note)
@@ -78,7 +80,15 @@ def update_note(
         note.text = clean(data.text, field=N_("Note"), limit=settings.max_note_chars)
     if data.kind is not None:
         note.kind = data.kind.value
+    if data.color is not None:
+        note.color = data.color.value
+    given = data.model_dump(include=set(STEP_FIELDS), exclude_none=True)
+    for name, value in _step_fields(settings, note.kind, given).items():
+        setattr(note, name, value)
+    left_group = None
     if data.column_id is not None or data.position is not None or data.row_id is not None:
+        # Moving a grouped note takes it out of its group: a group lives in one place.
+        left_group, note.group_id = note.group_id, None
         row_id = note.row_id if data.row_id is None else _row_for(session, board.id, data.row_id)
         _move(session, note, data.column_id or note.column_id, row_id, data.position)
     note.updated_at = utcnow()
@@ -92,6 +102,7 @@ def update_note(
         public.as_data(result),
         visibility.withheld_from_others(note),
     )
+    groups.forget_if_empty(session, board, left_group)
     session.commit()
     return result
 
@@ -108,6 +119,7 @@ def delete_note(session: Session, actor: Actor, note_id: str) -> None:
         "note.deleted",
         {"id": note.id, "column_id": note.column_id, "row_id": note.row_id},
     )
+    groups.forget_if_empty(session, board, note.group_id)
     session.commit()
 
 
@@ -164,6 +176,26 @@ def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteO
     return VoteOut(note_id=note.id, votes=note.votes, voted=on)
 
 
+STEP_FIELDS = {
+    "owner": N_("Who"),
+    "partners": N_("With whom"),
+    "how": N_("How"),
+    "when": N_("When"),
+}
+
+
+def _step_fields(settings: Settings, kind: str, given: dict[str, str | None]) -> dict[str, str]:
+    """A next step's four fields, checked; a plain note cannot have them filled in."""
+    fields = {
+        name: clean(value, field=STEP_FIELDS[name], limit=settings.max_title_chars, required=False)
+        for name, value in given.items()
+        if value is not None
+    }
+    if kind != NoteKind.next_step.value and any(fields.values()):
+        raise InvalidInput("Only a next step has who, with whom, how and when.")
+    return fields
+
+
 def _by_client_key(session: Session, actor: Actor, client_key: str) -> Note | None:
     """The note this author already created with this key: a retried create returns
     it instead of making a duplicate."""
@@ -211,7 +243,7 @@ def _move(
     siblings = list(
         session.exec(
             select(Note)
-            .where(_in_cell(target.id, row_id), Note.id != note.id)
+            .where(_in_cell(target.id, row_id), Note.id != note.id, col(Note.group_id).is_(None))
             .order_by(col(Note.position), col(Note.created_at))
         ).all()
     )

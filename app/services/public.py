@@ -16,6 +16,8 @@ from app.models import (
     BoardRow,
     Comment,
     Note,
+    NoteColor,
+    NoteGroup,
     NoteKind,
     NoteVisibility,
     Participant,
@@ -25,6 +27,7 @@ from app.schemas import (
     BoardSnapshot,
     ColumnPublic,
     CommentPublic,
+    GroupPublic,
     NotePublic,
     RowPublic,
     Viewer,
@@ -40,6 +43,41 @@ def note_public(note: Note, comments: Iterable[Comment] = ()) -> NotePublic:
     data = note.model_dump()
     data["comments"] = [comment_public(c) for c in comments]
     return NotePublic.model_validate(data)
+
+
+def group_public(group: NoteGroup, notes: Iterable[NotePublic]) -> GroupPublic:
+    """The group with its members (the notes of `notes` that belong to it, in that order)."""
+    members = [note for note in notes if note.group_id == group.id]
+    return GroupPublic(
+        id=group.id,
+        board_id=group.board_id,
+        column_id=group.column_id,
+        title=group.title,
+        position=group.position,
+        note_ids=[note.id for note in members],
+        votes=sum(note.votes for note in members),
+        created_at=group.created_at,
+        updated_at=group.updated_at,
+    )
+
+
+def group_members(session: Session, group: NoteGroup) -> list[NotePublic]:
+    """The group's notes in group order, with their comments."""
+    notes = session.exec(
+        select(Note)
+        .where(Note.group_id == group.id)
+        .order_by(col(Note.position), col(Note.created_at))
+    ).all()
+    return [note_with_comments(session, note) for note in notes]
+
+
+def group_event_data(session: Session, group: NoteGroup) -> dict[str, Any]:
+    """What a group event carries: the group as the API returns it, and its notes, so a
+    browser can draw the whole card from the event alone."""
+    members = group_members(session, group)
+    data = as_data(group_public(group, members))
+    data["notes"] = [as_data(note) for note in members]
+    return data
 
 
 def column_public(column: BoardColumn) -> ColumnPublic:
@@ -104,12 +142,15 @@ def snapshot(
         )
     )
     notes = [_note_from_row(row._mapping, comments_by_note[row.id]) for row in rows]
+    groups = session.exec(select(NoteGroup).where(NoteGroup.board_id == board.id)).all()
+    ordered = sorted(groups, key=lambda g: (order.get(g.column_id, 0), g.position, g.created_at))
     return BoardSnapshot(
         **board.model_dump(exclude={"owner_id"}),
         columns=[column_public(c) for c in columns],
         notes=notes,
         viewer=viewer_of(session, viewer) if viewer else None,
         rows=[RowPublic.model_validate(r, from_attributes=True) for r in board_rows],
+        groups=[group_public(group, notes) for group in ordered],
     )
 
 
@@ -118,6 +159,7 @@ def _note_from_row(row: Any, comments: list[CommentPublic]) -> NotePublic:
     fields.update(
         kind=NoteKind(row["kind"]),
         visibility=NoteVisibility(row["visibility"]),
+        color=NoteColor(row["color"]),
         comments=comments,
     )
     return NotePublic.model_construct(**fields)

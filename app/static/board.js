@@ -138,7 +138,9 @@
 
   function placeNote(data, html, created) {
     const existing = document.getElementById("note-" + data.id);
-    const list = listOf(data);
+    // A grouped note lives inside its group's card (when this page has the card yet).
+    const inGroup = data.group_id && document.getElementById("group-notes-" + data.group_id);
+    const list = inGroup || listOf(data);
     if (!list) return;
     const element = fragment(html);
     const state = existing ? saveState(existing) : null;
@@ -159,6 +161,7 @@
     }
     decorate(element);
     changed(from && from !== list ? [from, list] : [list]);
+    sumGroupVotes();
     if (state) restoreState(element, state, list);
     if (created && !ownNotes.has(data.id)) announceNewNote(data.column_id);
     if (moved && state && state.hadFocus) announceMove(element, list);
@@ -241,13 +244,78 @@
     const next = note.nextElementSibling || note.previousElementSibling;
     note.remove();
     changed([list]);
+    sumGroupVotes();
     if (!hadFocus) return;
     const column = list.closest(".cell, .column");
     const fallback = column && column.querySelector(".note-form textarea");
     (next || fallback || list).focus();
   }
 
+  // A group card shows the sum of its notes' votes; recount it from the notes it holds.
+  function sumGroupVotes() {
+    document.querySelectorAll(".group").forEach((group) => {
+      let sum = 0;
+      group.querySelectorAll(".note-votes .vote-count").forEach((count) => {
+        sum += Number(count.textContent) || 0;
+      });
+      const total = group.querySelector(".group-vote-count");
+      if (total) total.textContent = String(sum);
+    });
+  }
+
+  // group.created / group.updated: the card arrives with its notes inside; the notes'
+  // old elements (loose, or in another column) go, and focus stays on the card.
+  function placeGroup(data, html) {
+    const list = document.getElementById("groups-" + data.column_id);
+    if (!list) return;
+    const existing = document.getElementById("group-" + data.id);
+    const active = document.activeElement;
+    const keyed = active && active.closest("[data-focus]");
+    const hadFocus = Boolean(existing && existing.contains(active));
+    for (const id of data.note_ids) {
+      const note = document.getElementById("note-" + id);
+      if (note && !(existing && existing.contains(note))) {
+        const from = note.parentElement;
+        note.remove();
+        if (from.classList.contains("notes")) renumber(from);
+      }
+    }
+    const element = fragment(html);
+    if (existing) {
+      existing.replaceWith(element);
+      if (window.htmx) window.htmx.process(element);
+    } else {
+      insertAt(list, element);
+    }
+    element.querySelectorAll(".note").forEach(decorate);
+    changed(null);
+    sumGroupVotes();
+    if (hadFocus) {
+      const key = keyed && keyed.dataset.focus;
+      const target = (key && element.querySelector(`[data-focus="${key}"]`)) || element;
+      if (!target.hasAttribute("tabindex") && target === element) element.tabIndex = -1;
+      target.focus();
+    }
+  }
+
+  // group.deleted: the card goes; the note.updated events that follow put its notes back.
+  function removeGroup(data) {
+    const group = document.getElementById("group-" + data.id);
+    if (!group) return;
+    const hadFocus = group.contains(document.activeElement);
+    const column = group.closest(".column");
+    group.remove();
+    changed(null);
+    if (hadFocus && column) {
+      const next = column.querySelector(".notes .note") || column.querySelector(".note-form textarea");
+      if (next) next.focus();
+    }
+  }
+
   const handlers = {
+    "group.created": (event) => placeGroup(event.data, event.html),
+    "group.updated": (event) => placeGroup(event.data, event.html),
+    "group.deleted": (event) => removeGroup(event.data),
     "note.created": (event) => placeNote(event.data, event.html, true),
     "note.updated": (event) => placeNote(event.data, event.html, false),
     "note.deleted": (event) => removeNote(event.data.id),
@@ -271,6 +339,7 @@
     "vote.changed": (event) => {
       const counts = document.querySelectorAll(`.vote-count[data-note-id="${event.data.note_id}"]`);
       counts.forEach((count) => (count.textContent = event.data.votes));
+      sumGroupVotes();
     },
     "column.created": (event) => {
       const columns = document.getElementById("columns");

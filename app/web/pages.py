@@ -345,6 +345,7 @@ def board_view(
         notes_by_column=_group_notes(snapshot),
         rows=snapshot.rows,
         notes_by_cell=_group_by_cell(snapshot),
+        groups_by_column=groups_by_column(snapshot),
         statuses=[s.value for s in BoardStatus],
         base_url=_public_base(request),
         teams=settings.teams,
@@ -373,6 +374,16 @@ def _group_by_cell(snapshot: BoardSnapshot) -> dict[str, list[dict[str, Any]]]:
         if note.row_id is not None:
             key = f"{note.column_id}/{note.row_id}"
             grouped.setdefault(key, []).append(note.model_dump(mode="json"))
+    return grouped
+
+
+def groups_by_column(snapshot: BoardSnapshot) -> dict[str, list[dict[str, Any]]]:
+    """Each column's group cards, each with its notes, as the group partial draws them."""
+    notes = {note.id: note.model_dump(mode="json") for note in snapshot.notes}
+    grouped: dict[str, list[dict[str, Any]]] = {c.id: [] for c in snapshot.columns}
+    for group in snapshot.groups:
+        card = {**group.model_dump(mode="json"), "notes": [notes[i] for i in group.note_ids]}
+        grouped.setdefault(group.column_id, []).append(card)
     return grouped
 
 
@@ -510,8 +521,12 @@ def _step(
         raise NotFound("There is no such note on this board.")
     row = note.row_id or ""
     in_cell = [
-        n.id for n in snapshot.notes if n.column_id == note.column_id and n.row_id == note.row_id
+        n.id
+        for n in snapshot.notes
+        if n.column_id == note.column_id and n.row_id == note.row_id and n.group_id is None
     ]
+    if note_id not in in_cell:  # a grouped note: a step takes it out, to the cell's end
+        return (note.column_id, row, len(in_cell))
     index = in_cell.index(note_id)
     if direction in ("up", "down"):
         step = -1 if direction == "up" else 1

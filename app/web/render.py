@@ -33,6 +33,8 @@ EVENT_PARTIALS = {
     "row.updated": "_row_event.html",
     "row.deleted": "_row_event.html",
     "board.updated": "_board_header.html",
+    "group.created": "_group.html",
+    "group.updated": "_group.html",
 }
 
 
@@ -95,6 +97,8 @@ def _partial_context(type_: str, data: dict[str, Any], event: BoardEvent) -> dic
         return {"notes": data["notes"], "board_id": event.board_id}
     if type_.startswith("note."):
         return {"note": data, "board_id": event.board_id}
+    if type_.startswith("group."):
+        return {"group": data, "board_id": event.board_id}
     if type_.startswith("comment."):
         return {"comment": data}
     if type_.startswith("column."):

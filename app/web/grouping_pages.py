@@ -1,0 +1,148 @@
+"""Page forms for groups, next steps and colours, and the board's page of next steps.
+Each works as a plain form post that redirects back to the board; htmx sends the same
+forms, and the live events redraw the board for everyone."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from app.api.deps import ActorDep, SessionDep, SettingsDep
+from app.errors import PajaError
+from app.models import NoteColor
+from app.schemas import GroupCreate, GroupUpdate, NoteUpdate
+from app.services import boards, groups, next_steps, notes
+from app.web.pages import _form_error, _fragment_or_redirect, _refuse, page
+
+router = APIRouter(include_in_schema=False)
+
+Text = Annotated[str, Form(max_length=10_000)]
+
+
+@router.post("/b/{board_id}/groups")
+def group_selected(
+    request: Request,
+    board_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    title: Text = "",
+    note_ids: Annotated[list[str], Form(max_length=5000)] = [],  # noqa: B006
+    group_id: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """The facilitator bar's form: a new group of the ticked notes, or (pressed from a
+    group card) the ticked notes added to that group."""
+    try:
+        if group_id:
+            groups.update_group(
+                session, settings, actor, group_id, GroupUpdate(add_note_ids=note_ids)
+            )
+        else:
+            groups.create_group(
+                session, settings, actor, GroupCreate(title=title, note_ids=note_ids)
+            )
+    except PajaError as error:
+        return _form_error(request, error, "_group_form.html", title=title, board_id=board_id)
+    return _fragment_or_redirect(request, board_id, "_group_form.html", title="", error=None)
+
+
+@router.post("/b/{board_id}/groups/{group_id}/rename")
+def rename_group(
+    request: Request,
+    board_id: str,
+    group_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    title: Text = "",
+) -> Response:
+    try:
+        groups.update_group(session, settings, actor, group_id, GroupUpdate(title=title))
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
+
+
+@router.post("/b/{board_id}/groups/{group_id}/remove")
+def take_out(
+    request: Request,
+    board_id: str,
+    group_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    note_id: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    try:
+        update = GroupUpdate(remove_note_ids=[note_id])
+        groups.update_group(session, settings, actor, group_id, update)
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
+
+
+@router.post("/b/{board_id}/groups/{group_id}/split")
+def split_group(
+    request: Request, board_id: str, group_id: str, actor: ActorDep, session: SessionDep
+) -> Response:
+    try:
+        groups.delete_group(session, actor, group_id)
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
+
+
+@router.post("/b/{board_id}/notes/{note_id}/next-step")
+def fill_next_step(
+    request: Request,
+    board_id: str,
+    note_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    owner: Text = "",
+    partners: Text = "",
+    how: Text = "",
+    when: Text = "",
+) -> Response:
+    """Who, with whom, how and when of a next step: its author's or a facilitator's."""
+    fields = {"owner": owner, "partners": partners, "how": how, "when": when}
+    try:
+        note = notes.update_note(session, settings, actor, note_id, NoteUpdate(**fields))
+    except PajaError as error:
+        context = {"note": {"id": note_id, **fields}, "board_id": board_id}
+        return _form_error(request, error, "_next_step_form.html", **context)
+    form = {"note": note.model_dump(mode="json"), "error": None}
+    return _fragment_or_redirect(request, board_id, "_next_step_form.html", **form)
+
+
+@router.post("/b/{board_id}/notes/{note_id}/color")
+def recolour(
+    request: Request,
+    board_id: str,
+    note_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    color: Annotated[NoteColor, Form()] = NoteColor.yellow,
+) -> Response:
+    try:
+        notes.update_note(session, settings, actor, note_id, NoteUpdate(color=color))
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
+
+
+@router.get("/b/{board_id}/next-steps")
+def next_steps_page(request: Request, actor: ActorDep, session: SessionDep) -> Response:
+    """Every next step of the board in one table, for the closing round of a workshop."""
+    board = boards.board_snapshot(session, actor)
+    return page(
+        request,
+        "next_steps.html",
+        board_language=actor.language,
+        board=board,
+        steps=next_steps.list_next_steps(session, actor),
+    )
