@@ -102,6 +102,12 @@ class Board(SQLModel, table=True):
     seq: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # The countdown every browser shows; all three empty while no timer runs.
+    timer_started_at: datetime | None = None
+    timer_ends_at: datetime | None = None
+    timer_seconds: int | None = None
+    # HMAC of the joining passcode (services.sharing), never the passcode itself.
+    passcode_hash: str | None = None
 
 
 class BoardColumn(SQLModel, table=True):
@@ -202,4 +208,18 @@ class AuthToken(SQLModel, table=True):
     facilitator_id: str | None = _fk("facilitators.id", nullable=True)
     participant_id: str | None = _fk("participants.id", nullable=True)
     expires_at: datetime
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OwnTemplate(SQLModel, table=True):
+    """A board saved by a facilitator as a template of their own: its texts and columns."""
+
+    __tablename__ = "own_templates"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    owner_id: str = _fk("facilitators.id")
+    title: str
+    question: str = ""
+    language: str = Language.fi.value
+    columns: list[dict[str, str]] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)

@@ -53,6 +53,12 @@ class BoardUpdate(Input):
     event: str | None = None
     language: Language | None = None
     status: BoardStatus | None = None
+    passcode: str | None = Field(
+        default=None,
+        max_length=200,
+        description='A passcode people must give to join; "" removes it. Stored only as '
+        "a keyed hash.",
+    )
 
 
 class ParticipantJoin(Input):
@@ -149,6 +155,10 @@ class BoardFields(BaseModel):
     join_code: str
     seq: int
     created_at: datetime
+    timer_started_at: datetime | None = None
+    timer_ends_at: datetime | None = None
+    timer_seconds: int | None = None
+    has_passcode: bool = False
 
 
 class BoardSummary(BoardFields):
@@ -162,6 +172,9 @@ class BoardSnapshot(BoardFields):
     columns: list[ColumnPublic]
     notes: list[NotePublic]
     viewer: Viewer | None = None
+    server_time: datetime | None = Field(
+        default=None, description="The server's clock when this was read, for the timer."
+    )
 
 
 class TemplateColumn(BaseModel):
@@ -176,9 +189,43 @@ class TemplateOut(BaseModel):
     language: Language
     question: str
     columns: list[TemplateColumn]
+    own: bool = Field(default=False, description="Saved by the signed-in facilitator.")
 
 
 class Problem(BaseModel):
     """Every error answer: `detail` is a sentence for a person."""
 
     detail: str
+
+
+class TimerSet(Input):
+    seconds: int = Field(ge=1, le=10800, description="1 second to 3 hours.")
+
+
+class TimerOut(BaseModel):
+    """The board's countdown; all empty while none runs. ends_at is absolute (UTC)."""
+
+    started_at: datetime | None
+    ends_at: datetime | None
+    seconds: int | None
+    server_time: datetime
+
+
+class FacilitatorAdd(Input):
+    email: str = Field(max_length=320)
+
+
+class FacilitatorPublic(BaseModel):
+    id: str
+    email: str
+    name: str
+    owner: bool
+
+
+class BoardDuplicate(Input):
+    title: str | None = None
+    with_notes: bool = False
+
+
+class TemplateSave(Input):
+    title: str

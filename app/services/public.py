@@ -79,6 +79,7 @@ def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> Boa
         columns=[column_public(c) for c in columns],
         notes=notes,
         viewer=viewer_of(session, viewer) if viewer else None,
+        has_passcode=board.passcode_hash is not None,
     )
 
 
