@@ -55,7 +55,6 @@ class BoardUpdate(Input):
     status: BoardStatus | None = None
     passcode: str | None = Field(
         default=None,
-        max_length=200,
         description='A passcode people must give to join; "" removes it. Stored only as '
         "a keyed hash.",
     )

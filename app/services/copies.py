@@ -37,6 +37,7 @@ def duplicate_board(
     if data.with_notes:
         new_columns = boards.ordered_columns(session, board.id)
         column_map = {old.id: new.id for old, new in zip(source.columns, new_columns, strict=True)}
+        copied: list[tuple[Note, tuple]] = []
         for old in source.notes:
             note = Note(
                 board_id=board.id,
@@ -47,15 +48,14 @@ def duplicate_board(
             )
             session.add(note)
             events.record(session, board, "note.created", public.as_data(public.note_public(note)))
-            for old_comment in old.comments:
+            copied.append((note, tuple(old.comments)))
+        session.flush()  # the notes exist before the comments that point at them
+        for note, comments in copied:
+            for old_comment in comments:
                 comment = Comment(board_id=board.id, note_id=note.id, text=old_comment.text)
                 session.add(comment)
-                events.record(
-                    session,
-                    board,
-                    "comment.created",
-                    public.as_data(public.comment_public(comment)),
-                )
+                data = public.as_data(public.comment_public(comment))
+                events.record(session, board, "comment.created", data)
     session.commit()
     return public.snapshot(session, board)
 
