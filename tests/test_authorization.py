@@ -68,6 +68,16 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
     elsewhere = client.post("/api/v1/boards", json={"title": "Muu"}, headers=other).json()
     participant = join(client, board["id"], "Anna")
     note = post_note(client, board, participant, "Annan muistiinpano")
+    co_id = make_facilitator(db, "kolmas@example.fi", "Kolmas")
+    added = client.post(
+        f"/api/v1/boards/{board['id']}/facilitators",
+        json={"email": "kolmas@example.fi"},
+        headers=owner,
+    )
+    assert added.status_code == 201, added.text
+    template = client.post(
+        f"/api/v1/boards/{board['id']}/template", json={"title": "Pohja"}, headers=owner
+    ).json()
     return {
         "headers": {
             "anonymous": {},
@@ -80,6 +90,8 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
             "board_id": board["id"],
             "note_id": note["id"],
             "column_id": board["columns"][0]["id"],
+            "facilitator_id": co_id,
+            "template_id": template["id"],
         },
     }
 
@@ -98,6 +110,10 @@ def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
         },
         ("PATCH", "/api/v1/boards/{board_id}/notes/{note_id}"): {"text": "Muokattu"},
         ("POST", "/api/v1/boards/{board_id}/notes/{note_id}/comments"): {"text": "Kommentti"},
+        ("POST", "/api/v1/boards/{board_id}/template"): {"title": "Oma pohja"},
+        ("POST", "/api/v1/boards/{board_id}/duplicate"): {"with_notes": True},
+        ("PUT", "/api/v1/boards/{board_id}/timer"): {"seconds": 180},
+        ("POST", "/api/v1/boards/{board_id}/facilitators"): {"email": "toinen@example.fi"},
     }
     backup = {
         "format": "paja.board",
