@@ -39,6 +39,6 @@ def check_passcode(settings: Settings, board: Board, passcode: str | None) -> No
         return
     given = (passcode or "").strip()
     if not given:
-        raise PasscodeMissing("This board asks for a passcode. Ask the facilitator for it.")
+        raise PasscodeMissing(N_("This board asks for a passcode. Ask the facilitator for it."))
     if not hmac.compare_digest(board.passcode_hash, passcode_hash(settings, board.id, given)):
-        raise WrongPasscode("That passcode is not right. Check it with the facilitator.")
+        raise WrongPasscode(N_("That passcode is not right. Check it with the facilitator."))
