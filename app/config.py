@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     catch_up_limit: int = Field(default=1000, ge=10)
     posts_per_minute: int = Field(default=60, ge=1)
     sign_ins_per_minute: int = Field(default=10, ge=1)
+    passcode_guesses_per_minute: int = Field(default=10, ge=1)
     ws_frames_per_second: int = Field(default=20, ge=1)
     # Retention (`paja purge`): unset keeps boards until a facilitator deletes them.
     retention_days: int | None = Field(default=None, ge=1)

@@ -11,7 +11,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__, errors_http
-from app.api.routes import auth, boards, exports, groups, health, moderation, notes, rows, ws
+from app.api.routes import (
+    auth,
+    boards,
+    exports,
+    groups,
+    health,
+    moderation,
+    notes,
+    rows,
+    sharing,
+    ws,
+)
 from app.config import Settings, get_settings
 from app.db import BoardEvent, Database
 from app.hub.base import Hub
@@ -28,6 +39,7 @@ from app.web import (
     info_pages,
     moderation_pages,
     pages,
+    sharing_pages,
 )
 from app.web.render import encode_events
 
@@ -103,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rows.router,
         groups.router,
         exports.router,
+        sharing.router,
         ws.router,
     ):
         app.include_router(router, prefix="/api/v1")
@@ -112,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(grid_pages.router)
     app.include_router(grouping_pages.router)
     app.include_router(info_pages.router)
+    app.include_router(sharing_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)
     app.add_middleware(

@@ -126,6 +126,12 @@ class Board(SQLModel, table=True):
     private_writing: bool = False
     # While on, participants' new notes wait for a facilitator's approval before others see them.
     approval_required: bool = False
+    # The countdown every browser shows; all three empty while no timer runs.
+    timer_started_at: datetime | None = None
+    timer_ends_at: datetime | None = None
+    timer_seconds: int | None = None
+    # HMAC of the joining passcode (services.sharing), never the passcode itself.
+    passcode_hash: str | None = None
 
 
 class BoardColumn(SQLModel, table=True):
@@ -273,3 +279,17 @@ class NoteGroup(SQLModel, table=True):
     position: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class OwnTemplate(SQLModel, table=True):
+    """A board saved by a facilitator as a template of their own: its texts and columns."""
+
+    __tablename__ = "own_templates"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    owner_id: str = _fk("facilitators.id")
+    title: str
+    question: str = ""
+    language: str = Language.fi.value
+    columns: list[dict[str, str]] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

@@ -47,6 +47,7 @@ class RateLimits:
         self._fallback = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
         self.posts = parse(f"{settings.posts_per_minute}/minute")
         self.sign_ins = parse(f"{settings.sign_ins_per_minute}/minute")
+        self.passcode_guesses = parse(f"{settings.passcode_guesses_per_minute}/minute")
 
     def spend_post(self, participant_id: str) -> None:
         """Notes, comments and votes count: one flooding participant is stopped here,
@@ -77,3 +78,24 @@ class RateLimits:
             return
         reset = limiter.get_window_stats(item, *keys).reset_time
         raise RateLimited(message, retry_after=max(1, math.ceil(reset - time.time())))
+
+    def check_passcode_guesses(self, board_id: str, client: str) -> None:
+        """Refuse before checking a passcode while this client's wrong guesses are used up."""
+        keys = ("passcode", board_id, client)
+        try:
+            limiter = self._limiter
+            allowed = limiter.test(self.passcode_guesses, *keys)
+        except (RedisError, OSError) as error:
+            log.warning("rate limits fall back to this process: %s", error)
+            limiter = self._fallback
+            allowed = limiter.test(self.passcode_guesses, *keys)
+        if not allowed:
+            reset = limiter.get_window_stats(self.passcode_guesses, *keys).reset_time
+            raise RateLimited(_WRONG_PASSCODES, retry_after=max(1, math.ceil(reset - time.time())))
+
+    def spend_passcode_guess(self, board_id: str, client: str) -> None:
+        """Count one wrong passcode; right ones and joins without a passcode cost nothing."""
+        self._spend(self.passcode_guesses, ("passcode", board_id, client), _WRONG_PASSCODES)
+
+
+_WRONG_PASSCODES = N_("Too many wrong passcodes. Try again in {seconds} s.")

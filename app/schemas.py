@@ -68,6 +68,11 @@ class BoardUpdate(Input):
         default=None,
         description="While true, participants' new notes wait for a facilitator's approval.",
     )
+    passcode: str | None = Field(
+        default=None,
+        description='A passcode people must give to join; "" removes it. Stored only as '
+        "a keyed hash.",
+    )
 
 
 class ParticipantJoin(Input):
@@ -194,6 +199,10 @@ class BoardFields(BaseModel):
     created_at: datetime
     private_writing: bool = False
     approval_required: bool = False
+    timer_started_at: datetime | None = None
+    timer_ends_at: datetime | None = None
+    timer_seconds: int | None = None
+    has_passcode: bool = False
 
 
 class BoardSummary(BoardFields):
@@ -223,6 +232,9 @@ class BoardSnapshot(BoardFields):
     viewer: Viewer | None = None
     rows: list[RowPublic] = []
     groups: list[GroupPublic] = []
+    server_time: datetime | None = Field(
+        default=None, description="The server's clock when this was read, for the timer."
+    )
 
 
 class TemplateColumn(BaseModel):
@@ -238,6 +250,7 @@ class TemplateOut(BaseModel):
     question: str
     columns: list[TemplateColumn]
     rows: list[TemplateRow] = []
+    own: bool = Field(default=False, description="Saved by the signed-in facilitator.")
 
 
 class Problem(BaseModel):
@@ -292,3 +305,36 @@ class NextStepPublic(NotePublic):
     """A next step with the title of its column, for the board's list of next steps."""
 
     column_title: str
+
+
+class TimerSet(Input):
+    seconds: int = Field(ge=1, le=10800, description="1 second to 3 hours.")
+
+
+class TimerOut(BaseModel):
+    """The board's countdown; all empty while none runs. ends_at is absolute (UTC)."""
+
+    started_at: datetime | None
+    ends_at: datetime | None
+    seconds: int | None
+    server_time: datetime
+
+
+class FacilitatorAdd(Input):
+    email: str = Field(max_length=320)
+
+
+class FacilitatorPublic(BaseModel):
+    id: str
+    email: str
+    name: str
+    owner: bool
+
+
+class BoardDuplicate(Input):
+    title: str | None = None
+    with_notes: bool = False
+
+
+class TemplateSave(Input):
+    title: str

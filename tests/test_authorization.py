@@ -79,6 +79,16 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
         json={"title": "Ryhmä", "note_ids": [second["id"], third["id"]]},
         headers=owner,
     ).json()
+    co_id = make_facilitator(db, "kolmas@example.fi", "Kolmas")
+    added = client.post(
+        f"/api/v1/boards/{board['id']}/facilitators",
+        json={"email": "kolmas@example.fi"},
+        headers=owner,
+    )
+    assert added.status_code == 201, added.text
+    template = client.post(
+        f"/api/v1/boards/{board['id']}/template", json={"title": "Pohja"}, headers=owner
+    ).json()
     return {
         "headers": {
             "anonymous": {},
@@ -94,6 +104,8 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
             "row_id": empty["id"],
             "group_id": group["id"],
             "loose_id": loose["id"],
+            "facilitator_id": co_id,
+            "template_id": template["id"],
         },
     }
 
@@ -119,6 +131,10 @@ def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
             "note_ids": [ids["note_id"], ids["loose_id"]],
         },
         ("PATCH", "/api/v1/boards/{board_id}/groups/{group_id}"): {"title": "Nimetty"},
+        ("POST", "/api/v1/boards/{board_id}/template"): {"title": "Oma pohja"},
+        ("POST", "/api/v1/boards/{board_id}/duplicate"): {"with_notes": True},
+        ("PUT", "/api/v1/boards/{board_id}/timer"): {"seconds": 180},
+        ("POST", "/api/v1/boards/{board_id}/facilitators"): {"email": "toinen@example.fi"},
     }
     backup = {
         "format": "paja.board",

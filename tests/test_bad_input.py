@@ -159,11 +159,12 @@ def test_blank_board_title_is_422(client: TestClient, facilitator: dict[str, str
     assert client.get("/api/v1/boards", headers=facilitator).json() == []
 
 
-def test_unknown_template_is_404(client: TestClient, facilitator: dict[str, str]) -> None:
+def test_unknown_template_is_422(client: TestClient, facilitator: dict[str, str]) -> None:
     response = client.post(
         "/api/v1/boards", json={"title": "T", "template": "nope"}, headers=facilitator
     )
-    assert response.status_code == 404
+    assert response.status_code == 422
+    assert "nope" in response.json()["detail"]
     assert client.get("/api/v1/boards", headers=facilitator).json() == []
 
 

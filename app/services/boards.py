@@ -12,7 +12,7 @@ from app.config import Settings
 from app.db import EVERYONE, PENDING_EVENTS, BoardEvent, begin_write
 from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
-from app.models import Board, BoardColumn, BoardRow, Facilitator, Note, Participant, Role
+from app.models import Board, BoardColumn, BoardRow, Facilitator, Note, Participant, Role, utcnow
 from app.schemas import (
     BoardCreate,
     BoardSnapshot,
@@ -23,8 +23,9 @@ from app.schemas import (
     ColumnUpdate,
     ParticipantJoined,
     RowCreate,
+    TemplateOut,
 )
-from app.services import accounts, events, public, rows, visibility
+from app.services import accounts, events, own_templates, passcodes, public, rows, visibility
 from app.services.members import (
     Actor,
     get_board,
@@ -32,7 +33,6 @@ from app.services.members import (
     require_facilitator,
     require_writable,
 )
-from app.services.templates import get_template
 from app.services.text import clean
 
 JOIN_CODE_DIGITS = 6
@@ -44,8 +44,18 @@ def create_board(
 ) -> BoardSnapshot:
     """A new open board, its columns (given, from a template, or one default), and the
     owner's membership; the first events describe the columns."""
+    board = new_board(session, settings, owner, data)
+    session.commit()
+    return public.snapshot(session, board)
+
+
+def new_board(session: Session, settings: Settings, owner: Facilitator, data: BoardCreate) -> Board:
+    """create_board without the commit, for callers that add more in the same transaction."""
     begin_write(session)
-    columns = _initial_columns(data)
+    template = None
+    if data.template and not data.columns:
+        template = own_templates.find_template(session, owner.id, data.template)
+    columns = _initial_columns(data, template)
     if len(columns) > settings.max_columns_per_board:
         raise LimitReached(
             "A board can have at most {count} columns.", count=settings.max_columns_per_board
@@ -54,7 +64,7 @@ def create_board(
         owner_id=owner.id,
         title=clean(data.title, field=N_("Title"), limit=settings.max_title_chars),
         event=clean(data.event, field=N_("Event"), limit=settings.max_title_chars, required=False),
-        question=_question(data, settings),
+        question=_question(data, template, settings),
         language=data.language.value,
         join_code=unused_join_code(session),
     )
@@ -68,38 +78,36 @@ def create_board(
     for position, column in enumerate(columns):
         insert_column(session, settings, board, column, position, placed)
     grid: list[BoardRow] = []
-    for position, row in enumerate(_initial_rows(data)):
+    for position, row in enumerate(_initial_rows(data, template)):
         rows.insert_row(session, settings, board, row, position, grid)
-    session.commit()
-    return public.snapshot(session, board)
+    return board
 
 
-def _initial_columns(data: BoardCreate) -> list[ColumnCreate]:
+def _initial_columns(data: BoardCreate, template: TemplateOut | None) -> list[ColumnCreate]:
     if data.columns:
         return data.columns
-    if data.template:
-        template = get_template(data.template)
+    if template is not None:
         return [ColumnCreate(title=c.title, description=c.description) for c in template.columns]
     return [ColumnCreate(title=DEFAULT_COLUMN_TITLE[data.language.value])]
 
 
-def _initial_rows(data: BoardCreate) -> list[RowCreate]:
+def _initial_rows(data: BoardCreate, template: TemplateOut | None) -> list[RowCreate]:
     """The rows given, else the template's (titled in the board's language), else none."""
     if data.rows is not None:
         return data.rows
-    if not data.template:
+    if template is None:
         return []
     language = data.language
     return [
         RowCreate(title=r.titles.get(language, r.title), description=r.description)
-        for r in get_template(data.template).rows
+        for r in template.rows
     ]
 
 
-def _question(data: BoardCreate, settings: Settings) -> str:
+def _question(data: BoardCreate, template: TemplateOut | None, settings: Settings) -> str:
     question = data.question
-    if not question.strip() and data.template and not data.columns:
-        question = get_template(data.template).question
+    if not question.strip() and template is not None:
+        question = template.question
     return clean(question, field=N_("Question"), limit=settings.max_question_chars, required=False)
 
 
@@ -128,6 +136,7 @@ def list_boards(session: Session, settings: Settings, facilitator_id: str) -> li
             note_count=notes.get(b.id, 0),
             participant_count=people.get(b.id, 0),
             url=f"{settings.base_url}/b/{b.id}",
+            has_passcode=b.passcode_hash is not None,
         )
         for b in boards
     ]
@@ -136,10 +145,12 @@ def list_boards(session: Session, settings: Settings, facilitator_id: str) -> li
 def board_snapshot(session: Session, actor: Actor, *, public_view: bool = False) -> BoardSnapshot:
     """The board as the actor sees it, or (public_view: the projector) as the room does."""
     board = get_board(session, actor.board_id)
-    if not public_view:
-        return public.snapshot(session, board, actor)
-    snapshot = public.snapshot(session, board, audience=EVERYONE)
-    snapshot.viewer = public.viewer_of(session, actor)
+    if public_view:
+        snapshot = public.snapshot(session, board, audience=EVERYONE)
+        snapshot.viewer = public.viewer_of(session, actor)
+    else:
+        snapshot = public.snapshot(session, board, actor)
+    snapshot.server_time = utcnow()  # the timer's clock sync; not part of any event
     return snapshot
 
 
@@ -173,6 +184,8 @@ def update_board(
         private_writing=changes.get("private_writing"),
         approval_required=changes.get("approval_required"),
     )
+    if "passcode" in changes:
+        board.passcode_hash = passcodes.new_passcode_hash(settings, board.id, changes["passcode"])
     snapshot = public.snapshot(session, board)
     events.record(session, board, "board.updated", _board_fields(snapshot))
     session.commit()
@@ -290,7 +303,8 @@ def _renumber(session: Session, columns: list[BoardColumn]) -> None:
 
 
 def join_board(session: Session, settings: Settings, board_id: str, name: str) -> ParticipantJoined:
-    """Anyone with the link becomes a participant and gets a token for this board only."""
+    """Anyone with the link becomes a participant and gets a token for this board only
+    (services.sharing.join checks the passcode first, when the board has one)."""
     board = lock_board(session, board_id)
     count = session.exec(select(func.count()).where(Participant.board_id == board.id)).one()
     if count >= settings.max_participants_per_board:

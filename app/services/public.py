@@ -151,6 +151,7 @@ def snapshot(
         viewer=viewer_of(session, viewer) if viewer else None,
         rows=[RowPublic.model_validate(r, from_attributes=True) for r in board_rows],
         groups=[group_public(group, notes) for group in ordered],
+        has_passcode=board.passcode_hash is not None,
     )
 
 

@@ -44,7 +44,8 @@
       backoff = 500;
       setConnection("online");
       clearInterval(pingTimer);
-      pingTimer = setInterval(() => send({ type: "ping" }), 25000);
+      pingTimer = setInterval(() => send({ type: "ping", data: { t: Date.now() } }), 25000);
+      send({ type: "ping", data: { t: Date.now() } }); // its pong sets the clock offset
     });
     socket.addEventListener("message", (message) => receive(message.data));
     socket.addEventListener("close", (close) => {
@@ -72,6 +73,10 @@
     const payload = JSON.parse(text);
     const items = Array.isArray(payload) ? payload : [payload];
     for (const event of items) {
+      if (event.type === "pong") {
+        syncClock(event);
+        continue;
+      }
       if (event.type === "snapshot") {
         location.reload();
         return;
@@ -389,6 +394,11 @@
       board.dataset.status = event.data.status;
       changed(null);
     },
+    "timer.changed": (event) => {
+      const timer = document.getElementById("timer");
+      if (timer) timer.replaceWith(fragment(event.html));
+      document.dispatchEvent(new CustomEvent("paja:timer"));
+    },
   };
 
   // A new row: a cell in every column. When it is the board's first, the notes already
@@ -420,6 +430,17 @@
       insertAt(cells, cell, event.data.position);
     }
     changed(null);
+  }
+
+  // The server's clock minus this one, from a pong: half the round trip is the best guess
+  // of when the server read its clock. sharing.js counts the timer down with it.
+  function syncClock(pong) {
+    const sent = pong.data && pong.data.t;
+    const server = Date.parse(pong.server_time || "");
+    if (typeof sent !== "number" || Number.isNaN(server)) return;
+    const now = Date.now();
+    const offset = server + (now - sent) / 2 - now;
+    document.dispatchEvent(new CustomEvent("paja:clock", { detail: { offset } }));
   }
 
   function apply(event) {

@@ -41,13 +41,15 @@ from app.schemas import (
     NoteCreate,
     NoteUpdate,
 )
-from app.services import accounts, boards, notes, rows, templates
+from app.services import accounts, boards, notes, own_templates, rows, sharing
 from app.services.members import Actor, actor_for, get_board
+from app.services.passcodes import PasscodeMissing, WrongPasscode
 from app.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
 MAX_PASTED_COLUMNS = 50
+PASSCODE_ERRORS = (PasscodeMissing, WrongPasscode, RateLimited)
 CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
@@ -192,7 +194,7 @@ def _dashboard(
         status=status,
         facilitator=facilitator,
         boards=boards.list_boards(session, settings, facilitator.id),
-        templates=templates.all_templates(),
+        templates=own_templates.list_templates(session, facilitator.id),
         error=error,
         form=form or {},
     )
@@ -260,21 +262,28 @@ def join_board(
     session: SessionDep,
     settings: SettingsDep,
     name: Annotated[str, Form(max_length=10_000)] = "",
+    passcode: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
     try:
-        joined = boards.join_board(session, settings, board_id, name)
+        client = request.client.host if request.client else ""
+        limits = request.app.state.rate_limits
+        joined = sharing.join(session, settings, limits, board_id, client, name, passcode)
     except PajaError as error:
         board = get_board(session, board_id)
-        return page(
+        response = page(
             request,
             "join_board.html",
             status=error.status_code,
             board=board,
             board_language=board.language,
             error=say(request, error),
+            error_field="passcode" if isinstance(error, PASSCODE_ERRORS) else "name",
             name=name,
             teams=settings.teams,
         )
+        if isinstance(error, RateLimited):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     response = RedirectResponse(f"/b/{board_id}", status_code=303)
     set_session_cookie(
         request,
@@ -349,6 +358,7 @@ def board_view(
         statuses=[s.value for s in BoardStatus],
         base_url=_public_base(request),
         teams=settings.teams,
+        facilitators=sharing.list_facilitators(session, actor) if actor.is_facilitator else [],
     )
 
 

@@ -10,8 +10,9 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_time
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import __version__
@@ -19,6 +20,7 @@ from app.db import Audience, BoardEvent
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, translations
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+HELSINKI = ZoneInfo("Europe/Helsinki")
 BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 
 # Which partial shows each event type; events without one carry data only.
@@ -35,6 +37,7 @@ EVENT_PARTIALS = {
     "board.updated": "_board_header.html",
     "group.created": "_group.html",
     "group.updated": "_group.html",
+    "timer.changed": "_timer.html",
 }
 
 
@@ -56,6 +59,7 @@ def environment(language: str) -> Environment:
         new_client_key=lambda: secrets.token_urlsafe(12),
     )
     env.filters["when"] = lambda value: _format_when(value, language)
+    env.filters["clock"] = lambda value: _format_clock(value, language)
     return env
 
 
@@ -69,6 +73,12 @@ def _format_when(value: datetime | str, language: str) -> str:
     return format_datetime(
         moment, "short", tzinfo="Europe/Helsinki", locale=BABEL_LOCALES[language]
     )
+
+
+def _format_clock(value: datetime | str, language: str) -> str:
+    """Hours and minutes in Finnish time: when a timer ends, for pages without JavaScript."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return format_time(moment, "short", tzinfo=HELSINKI, locale=BABEL_LOCALES[language])
 
 
 def render(language: str, template: str, **context: Any) -> str:
@@ -101,6 +111,8 @@ def _partial_context(type_: str, data: dict[str, Any], event: BoardEvent) -> dic
         return {"group": data, "board_id": event.board_id}
     if type_.startswith("comment."):
         return {"comment": data}
+    if type_.startswith("timer."):
+        return {"timer": data}
     if type_.startswith("column."):
         rows = data.get("rows", [])
         return {"column": data, "notes": [], "rows": rows, "board_id": event.board_id}

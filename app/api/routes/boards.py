@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from app.api.deps import ActorDep, FacilitatorDep, SessionDep, SettingsDep
 from app.api.routes.common import errors
@@ -16,17 +16,10 @@ from app.schemas import (
     ColumnUpdate,
     ParticipantJoin,
     ParticipantJoined,
-    TemplateOut,
 )
-from app.services import boards, templates
+from app.services import boards, sharing
 
 router = APIRouter(tags=["boards"])
-
-
-@router.get("/templates", response_model=list[TemplateOut])
-def list_templates() -> list[TemplateOut]:
-    """The built-in templates: real strategies' priorities as columns."""
-    return templates.all_templates()
 
 
 @router.post(
@@ -101,10 +94,17 @@ def update_column(
     "/boards/{board_id}/participants",
     status_code=status.HTTP_201_CREATED,
     response_model=ParticipantJoined,
-    responses=errors(404, 409),
+    responses=errors(403, 404, 409, 429),
 )
 def join_board(
-    board_id: str, body: ParticipantJoin, session: SessionDep, settings: SettingsDep
+    board_id: str,
+    body: ParticipantJoin,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> ParticipantJoined:
-    """Anyone with the board's link joins it and gets a token for this board only."""
-    return boards.join_board(session, settings, board_id, body.name)
+    """Anyone with the board's link joins it and gets a token for this board only; a
+    board with a passcode asks for it (403 without it, 429 after too many wrong ones)."""
+    limits = request.app.state.rate_limits
+    client = request.client.host if request.client else ""
+    return sharing.join(session, settings, limits, board_id, client, body.name, body.passcode)

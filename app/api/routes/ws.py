@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from collections import OrderedDict
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -280,5 +281,7 @@ def _answer(text: str | None) -> dict[str, Any]:
     except ValueError:
         return {"type": "error", "detail": "The frame is not JSON."}
     if isinstance(message, dict) and message.get("type") == "ping":
-        return {"type": "pong", "data": message.get("data")}
+        # server_time lets a page count the board's timer down by the server's clock.
+        server_time = datetime.now(UTC).isoformat()
+        return {"type": "pong", "data": message.get("data"), "server_time": server_time}
     return {"type": "error", "detail": "Unknown message; the only one understood is ping."}
