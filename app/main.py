@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__, errors_http
-from app.api.routes import auth, boards, exports, health, moderation, notes, ws
+from app.api.routes import auth, boards, exports, health, moderation, notes, voting, ws
 from app.config import Settings, get_settings
 from app.db import BoardEvent, Database
 from app.hub.base import Hub
@@ -21,7 +21,7 @@ from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
 from app.ratelimit import RateLimits
 from app.services import events
-from app.web import exports_pages, info_pages, moderation_pages, pages
+from app.web import exports_pages, info_pages, moderation_pages, pages, voting_pages
 from app.web.render import encode_events
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -93,12 +93,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         boards.router,
         notes.router,
         moderation.router,
+        voting.router,
         exports.router,
         ws.router,
     ):
         app.include_router(router, prefix="/api/v1")
     app.include_router(pages.router)
     app.include_router(moderation_pages.router)
+    app.include_router(voting_pages.router)
     app.include_router(exports_pages.router)
     app.include_router(info_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.models import BoardStatus, Language, NoteKind, NoteVisibility, Role
+from app.models import BoardStatus, Language, NoteKind, NoteVisibility, Role, VotingState
 
 
 class Input(BaseModel):
@@ -119,7 +119,9 @@ class NotePublic(BaseModel):
     author_name: str
     kind: NoteKind
     position: int
-    votes: int
+    votes: int | None = Field(
+        description="null for participants while a voting round hides its results"
+    )
     comments: list[CommentPublic] = []
     created_at: datetime
     updated_at: datetime
@@ -136,8 +138,14 @@ class ColumnPublic(BaseModel):
 
 class VoteOut(BaseModel):
     note_id: str
-    votes: int
+    votes: int | None = Field(
+        description="The note's count; null for participants while a round hides results."
+    )
     voted: bool
+    mine: int = Field(default=0, description="The caller's votes on this note.")
+    votes_left: int | None = Field(
+        default=None, description="The caller's votes left in the open round; null otherwise."
+    )
 
 
 class Viewer(BaseModel):
@@ -150,6 +158,10 @@ class Viewer(BaseModel):
     voted_note_ids: list[str]
     withheld_note_ids: list[str] = Field(
         default=[], description="The viewer's own notes that others cannot see yet."
+    )
+    votes: dict[str, int] = Field(default={}, description="The viewer's votes per note.")
+    votes_left: int | None = Field(
+        default=None, description="The viewer's votes left in the open round; null otherwise."
     )
 
 
@@ -180,6 +192,7 @@ class BoardSnapshot(BoardFields):
     columns: list[ColumnPublic]
     notes: list[NotePublic]
     viewer: Viewer | None = None
+    voting: VotingPublic = Field(default_factory=lambda: VotingPublic())
 
 
 class TemplateColumn(BaseModel):
@@ -200,3 +213,30 @@ class Problem(BaseModel):
     """Every error answer: `detail` is a sentence for a person."""
 
     detail: str
+
+
+class VotingPublic(BaseModel):
+    """How votes work on the board now: free, or a round with a budget."""
+
+    state: VotingState = VotingState.free
+    budget: int = 3
+    max_per_note: int = 1
+    hide_results: bool = False
+
+
+class VotingOpen(Input):
+    budget: int = Field(ge=1, le=50, description="Votes each person may cast in the round.")
+    max_per_note: int = Field(
+        default=1, ge=1, le=50, description="Votes one person may put on one note (≤ budget)."
+    )
+    hide_results: bool = Field(
+        default=False, description="Participants see no counts until the round closes."
+    )
+
+
+class ColumnSorted(BaseModel):
+    column_id: str
+    note_ids: list[str]
+
+
+BoardSnapshot.model_rebuild()

@@ -98,6 +98,7 @@ def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
         },
         ("PATCH", "/api/v1/boards/{board_id}/notes/{note_id}"): {"text": "Muokattu"},
         ("POST", "/api/v1/boards/{board_id}/notes/{note_id}/comments"): {"text": "Kommentti"},
+        ("POST", "/api/v1/boards/{board_id}/voting"): {"budget": 3},
     }
     backup = {
         "format": "paja.board",

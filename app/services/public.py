@@ -19,6 +19,7 @@ from app.models import (
     NoteVisibility,
     Participant,
     Vote,
+    VotingState,
 )
 from app.schemas import (
     BoardSnapshot,
@@ -26,6 +27,7 @@ from app.schemas import (
     CommentPublic,
     NotePublic,
     Viewer,
+    VotingPublic,
 )
 from app.services.members import Actor
 
@@ -91,12 +93,50 @@ def snapshot(
         rows = [r for r in rows if r.visibility == PUBLIC or r.author_id == audience.participant_id]
     rows.sort(key=lambda r: (order.get(r.column_id, 0), r.position, r.created_at))
     notes = [_note_from_row(row._mapping, comments_by_note[row.id]) for row in rows]
+    if audience is not None and not audience.facilitator and results_hidden(board):
+        for note in notes:
+            note.votes = None
     return BoardSnapshot(
         **board.model_dump(exclude={"owner_id"}),
         columns=[column_public(c) for c in columns],
         notes=notes,
         viewer=viewer_of(session, viewer) if viewer else None,
+        voting=voting_of(board),
     )
+
+
+def voting_of(board: Board) -> VotingPublic:
+    return VotingPublic(
+        state=VotingState(board.voting_state),
+        budget=board.vote_budget,
+        max_per_note=board.max_votes_per_note,
+        hide_results=board.hide_results,
+    )
+
+
+def results_hidden(board: Board) -> bool:
+    """While a round that hides its results is open, only facilitators see the counts."""
+    return board.voting_state == VotingState.open.value and board.hide_results
+
+
+def as_seen(board: Board, actor: Actor, note: NotePublic) -> NotePublic:
+    """The note as this actor may see it: without its count while results are hidden."""
+    if actor.is_facilitator or not results_hidden(board):
+        return note
+    return note.model_copy(update={"votes": None})
+
+
+def counts_withheld(
+    board: Board, type_: str, data: dict[str, Any], withheld: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """The `for_others` of a note event (see events.record): while a round hides its
+    results, participants get the note without its count."""
+    if not results_hidden(board):
+        return withheld
+    masked = {**data, "votes": None}
+    if withheld is None:
+        return {"type": type_, "data": masked}
+    return {**withheld, "own": {"type": type_, "data": masked}}
 
 
 def _note_from_row(row: Any, comments: list[CommentPublic]) -> NotePublic:
@@ -121,11 +161,15 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
             Note.board_id == actor.board_id, Note.author_id == actor.participant_id
         )
     ).all()
-    voted = session.exec(
-        select(Vote.note_id).where(
-            Vote.board_id == actor.board_id, Vote.participant_id == actor.participant_id
-        )
-    ).all()
+    voted = dict(
+        session.exec(
+            select(Vote.note_id, Vote.count).where(
+                Vote.board_id == actor.board_id, Vote.participant_id == actor.participant_id
+            )
+        ).all()
+    )
+    board = session.get(Board, actor.board_id)
+    in_round = board is not None and board.voting_state == VotingState.open.value
     return Viewer(
         participant_id=actor.participant_id,
         role=actor.role,
@@ -133,6 +177,8 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
         own_note_ids=[note_id for note_id, _ in own],
         voted_note_ids=list(voted),
         withheld_note_ids=[note_id for note_id, seen in own if seen != PUBLIC],
+        votes=voted,
+        votes_left=board.vote_budget - sum(voted.values()) if board and in_round else None,
     )
 
 
