@@ -118,7 +118,8 @@ def cast(session: Session, board: Board, actor: Actor, note: Note, *, on: bool) 
     session.add(note)
     mine = vote.count
     data = {"note_id": note.id, "votes": note.votes}
-    for_others = _vote_audiences(board, note, data, actor.participant_id, mine, used)
+    left = board.vote_budget - used
+    for_others = _vote_audiences(board, note, data, actor.participant_id, mine, left)
     events.record(session, board, "vote.changed", data, for_others)
     session.commit()
     return _vote_out(board, actor, note, mine, used)

@@ -30,6 +30,7 @@ EVENT_PARTIALS = {
     "column.created": "_column.html",
     "column.updated": "_column_header.html",
     "board.updated": "_board_header.html",
+    "voting.changed": "_voting.html",
 }
 
 
