@@ -38,6 +38,7 @@ def test_a_hidden_round_live_from_opening_to_results(
 
     server.api("DELETE", f"/api/v1/boards/{board['id']}/voting")
     expect(ben.locator(f"#note-{notes[0]['id']} .note-votes .vote-count")).to_have_text("2")
+    expect(ben.locator(f"#note-{notes[0]['id']} .note-votes")).to_be_visible()
     expect(ben.locator("#voting")).to_contain_text("Äänestyskierros on päättynyt.")
     expect(anna.locator(f"#note-{notes[1]['id']} button.vote-add")).to_have_attribute(
         "aria-disabled", "true"
