@@ -43,6 +43,7 @@ def counts(snapshot: dict[str, Any]) -> dict[str, Any]:
     return {note["text"]: note["votes"] for note in snapshot["notes"]}
 
 
+@pytest.mark.all_backends
 def test_a_participant_with_a_budget_of_three_cannot_cast_a_fourth_vote(
     client: TestClient, board: dict[str, Any], facilitator: dict[str, str]
 ) -> None:
@@ -170,6 +171,7 @@ def test_hidden_results_are_withheld_from_participants_over_rest(
     assert counts(snapshot_of(client, board, ben)) == {"Muokattu": 2}
 
 
+@pytest.mark.all_backends
 def test_hidden_results_are_withheld_on_the_websocket_until_the_round_closes(
     client: TestClient, board: dict[str, Any], facilitator: dict[str, str]
 ) -> None:
