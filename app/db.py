@@ -26,7 +26,9 @@ class BoardEvent:
 
     `for_others` is set when the change is not for everyone's eyes (a note written in
     private, waiting for approval, or hidden): {"type", "data", "visible_to"} is what
-    participants other than `visible_to` receive instead; facilitators get the event."""
+    participants other than `visible_to` receive instead; facilitators get the event.
+    An optional "own": {"type", "data"} is what `visible_to` receives, when even they may
+    not see all of `data` (a voter in a round whose results are hidden)."""
 
     board_id: str
     seq: int
@@ -37,12 +39,13 @@ class BoardEvent:
     def seen_by(self, audience: Audience) -> tuple[str, dict[str, Any]]:
         """The (type, data) this viewer may receive."""
         others = self.for_others
-        if (
-            others is None
-            or audience.facilitator
-            or audience.participant_id == others.get("visible_to")
-        ):
+        if others is None or audience.facilitator:
             return self.type, self.data
+        if audience.participant_id is not None and audience.participant_id == others.get(
+            "visible_to"
+        ):
+            own = others.get("own")
+            return (own["type"], own["data"]) if own else (self.type, self.data)
         return others["type"], others["data"]
 
 

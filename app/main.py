@@ -21,6 +21,7 @@ from app.api.routes import (
     notes,
     rows,
     sharing,
+    voting,
     ws,
 )
 from app.config import Settings, get_settings
@@ -40,6 +41,7 @@ from app.web import (
     moderation_pages,
     pages,
     sharing_pages,
+    voting_pages,
 )
 from app.web.render import encode_events
 
@@ -114,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         moderation.router,
         rows.router,
         groups.router,
+        voting.router,
         exports.router,
         sharing.router,
         ws.router,
@@ -121,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix="/api/v1")
     app.include_router(pages.router)
     app.include_router(moderation_pages.router)
+    app.include_router(voting_pages.router)
     app.include_router(exports_pages.router)
     app.include_router(grid_pages.router)
     app.include_router(grouping_pages.router)

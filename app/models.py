@@ -50,6 +50,14 @@ class NoteVisibility(StrEnum):
     hidden = "hidden"  # hidden by a facilitator
 
 
+class VotingState(StrEnum):
+    """How votes work on a board: likes at any time, or a round with a budget."""
+
+    free = "free"  # one vote per person per note, any time (Padlet-style likes)
+    open = "open"  # a round: each person has a budget of votes
+    closed = "closed"  # the round has ended: votes stay and everyone sees the counts
+
+
 class NoteKind(StrEnum):
     note = "note"
     next_step = "next_step"
@@ -132,6 +140,12 @@ class Board(SQLModel, table=True):
     timer_seconds: int | None = None
     # HMAC of the joining passcode (services.sharing), never the passcode itself.
     passcode_hash: str | None = None
+    # Free voting, or a voting round with a budget per person (see services/voting.py).
+    voting_state: str = VotingState.free.value
+    vote_budget: int = 3
+    max_votes_per_note: int = 1
+    # While a round is open, participants do not see the counts until it closes.
+    hide_results: bool = False
 
 
 class BoardColumn(SQLModel, table=True):
@@ -221,6 +235,8 @@ class Vote(SQLModel, table=True):
     )
     board_id: str = _fk("boards.id")
     created_at: datetime = Field(default_factory=utcnow)
+    # Votes this person put on this note: more than one only in a round that allows it.
+    count: int = 1
 
 
 class Event(SQLModel, table=True):

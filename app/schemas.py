@@ -8,7 +8,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.models import BoardStatus, Language, NoteColor, NoteKind, NoteVisibility, Role
+from app.models import (
+    BoardStatus,
+    Language,
+    NoteColor,
+    NoteKind,
+    NoteVisibility,
+    Role,
+    VotingState,
+)
 
 
 class Input(BaseModel):
@@ -144,7 +152,9 @@ class NotePublic(BaseModel):
     author_name: str
     kind: NoteKind
     position: int
-    votes: int
+    votes: int | None = Field(
+        description="null for participants while a voting round hides its results"
+    )
     comments: list[CommentPublic] = []
     created_at: datetime
     updated_at: datetime
@@ -168,8 +178,14 @@ class ColumnPublic(BaseModel):
 
 class VoteOut(BaseModel):
     note_id: str
-    votes: int
+    votes: int | None = Field(
+        description="The note's count; null for participants while a round hides results."
+    )
     voted: bool
+    mine: int = Field(default=0, description="The caller's votes on this note.")
+    votes_left: int | None = Field(
+        default=None, description="The caller's votes left in the open round; null otherwise."
+    )
 
 
 class Viewer(BaseModel):
@@ -182,6 +198,10 @@ class Viewer(BaseModel):
     voted_note_ids: list[str]
     withheld_note_ids: list[str] = Field(
         default=[], description="The viewer's own notes that others cannot see yet."
+    )
+    votes: dict[str, int] = Field(default={}, description="The viewer's votes per note.")
+    votes_left: int | None = Field(
+        default=None, description="The viewer's votes left in the open round; null otherwise."
     )
 
 
@@ -212,7 +232,8 @@ class BoardSummary(BoardFields):
 
 
 class GroupPublic(BaseModel):
-    """A group's notes stay in `notes` (each with this group_id); `votes` is their sum."""
+    """A group's notes stay in `notes` (each with this group_id); `votes` is their sum
+    (null while a voting round hides its results from the viewer)."""
 
     id: str
     board_id: str
@@ -220,7 +241,7 @@ class GroupPublic(BaseModel):
     title: str
     position: int
     note_ids: list[str]
-    votes: int
+    votes: int | None
     created_at: datetime
     updated_at: datetime
 
@@ -235,6 +256,7 @@ class BoardSnapshot(BoardFields):
     server_time: datetime | None = Field(
         default=None, description="The server's clock when this was read, for the timer."
     )
+    voting: VotingPublic = Field(default_factory=lambda: VotingPublic())
 
 
 class TemplateColumn(BaseModel):
@@ -338,3 +360,30 @@ class BoardDuplicate(Input):
 
 class TemplateSave(Input):
     title: str
+
+
+class VotingPublic(BaseModel):
+    """How votes work on the board now: free, or a round with a budget."""
+
+    state: VotingState = VotingState.free
+    budget: int = 3
+    max_per_note: int = 1
+    hide_results: bool = False
+
+
+class VotingOpen(Input):
+    budget: int = Field(ge=1, le=50, description="Votes each person may cast in the round.")
+    max_per_note: int = Field(
+        default=1, ge=1, le=50, description="Votes one person may put on one note (≤ budget)."
+    )
+    hide_results: bool = Field(
+        default=False, description="Participants see no counts until the round closes."
+    )
+
+
+class ColumnSorted(BaseModel):
+    column_id: str
+    note_ids: list[str]
+
+
+BoardSnapshot.model_rebuild()

@@ -86,6 +86,8 @@ def test_one_vote_per_participant_per_note(client: TestClient, board: dict[str, 
         "note_id": note["id"],
         "votes": 1,
         "voted": True,
+        "mine": 1,
+        "votes_left": None,
     }
     assert client.put(url, headers=anna).json()["votes"] == 1
     assert client.put(url, headers=ben).json()["votes"] == 2
@@ -93,6 +95,8 @@ def test_one_vote_per_participant_per_note(client: TestClient, board: dict[str, 
         "note_id": note["id"],
         "votes": 1,
         "voted": False,
+        "mine": 0,
+        "votes_left": None,
     }
 
 

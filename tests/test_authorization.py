@@ -135,6 +135,7 @@ def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
         ("POST", "/api/v1/boards/{board_id}/duplicate"): {"with_notes": True},
         ("PUT", "/api/v1/boards/{board_id}/timer"): {"seconds": 180},
         ("POST", "/api/v1/boards/{board_id}/facilitators"): {"email": "toinen@example.fi"},
+        ("POST", "/api/v1/boards/{board_id}/voting"): {"budget": 3},
     }
     backup = {
         "format": "paja.board",

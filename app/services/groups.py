@@ -127,9 +127,12 @@ def _record_group(session: Session, board: Board, type_: str, group: NoteGroup) 
     see (private, waiting or hidden ones), facilitators the whole card."""
     data = public.group_event_data(session, group)
     shown = [note for note in data["notes"] if note["visibility"] == visibility.PUBLIC]
+    hidden_counts = public.results_hidden(board)
     others = None
-    if len(shown) < len(data["notes"]):
-        votes = sum(note["votes"] or 0 for note in shown)
+    if len(shown) < len(data["notes"]) or hidden_counts:
+        if hidden_counts:
+            shown = [{**note, "votes": None} for note in shown]
+        votes = None if hidden_counts else sum(note["votes"] or 0 for note in shown)
         seen = {**data, "notes": shown, "note_ids": [n["id"] for n in shown], "votes": votes}
         others = {"type": type_, "data": seen, "visible_to": None}
     events.record(session, board, type_, data, others)

@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
-from app.models import BoardColumn, Comment, Note, NoteKind, Vote, utcnow
+from app.models import Board, BoardColumn, Comment, Note, NoteKind, Vote, VotingState, utcnow
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
-from app.services import events, groups, public, rows, visibility
+from app.services import events, groups, public, rows, visibility, voting
 from app.services.members import (
     Actor,
     lock_board,
@@ -27,7 +27,7 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
     """Add a note at the end of its column (of its cell, on a grid board)."""
     board = lock_board(session, actor.board_id)
     if data.client_key and (earlier := _by_client_key(session, actor, data.client_key)):
-        return public.note_with_comments(session, earlier)
+        return public.as_seen(board, actor, public.note_with_comments(session, earlier))
     require_writable(board, actor)
     text = clean(data.text, field=N_("Note"), limit=settings.max_note_chars)
     column = _column_on_board(session, actor.board_id, data.column_id)
@@ -53,15 +53,9 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
     )
     session.add(note)
     result = public.note_public(note)
-    events.record(
-        session,
-        board,
-        "note.created",
-        public.as_data(result),
-        visibility.withheld_from_others(note),
-    )
+    _record_note(session, board, "note.created", note, result)
     session.commit()
-    return result
+    return public.as_seen(board, actor, result)
 
 
 def update_note(
@@ -95,16 +89,20 @@ def update_note(
     session.add(note)
     session.flush()
     result = public.note_with_comments(session, note)
-    events.record(
-        session,
-        board,
-        "note.updated",
-        public.as_data(result),
-        visibility.withheld_from_others(note),
-    )
+    _record_note(session, board, "note.updated", note, result)
     groups.forget_if_empty(session, board, left_group)
     session.commit()
-    return result
+    return public.as_seen(board, actor, result)
+
+
+def _record_note(
+    session: Session, board: Board, type_: str, note: Note, result: NotePublic
+) -> None:
+    """The note's event: withheld from those who may not see the note, and its count
+    from participants while a voting round hides results."""
+    data = public.as_data(result)
+    withheld = visibility.withheld_from_others(note)
+    events.record(session, board, type_, data, public.counts_withheld(board, type_, data, withheld))
 
 
 def delete_note(session: Session, actor: Actor, note_id: str) -> None:
@@ -150,20 +148,29 @@ def add_comment(
 
 
 def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteOut:
-    """Cast or withdraw this member's single vote on a note. Repeating either is harmless
-    (PUT and DELETE are idempotent) and records no event."""
+    """Free voting: cast this member's single vote on a note, or withdraw one. Repeating
+    either is harmless (PUT and DELETE are idempotent) and records no event. During a
+    voting round the round's rules apply instead (services/voting.py)."""
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
     note = _note_on_board(session, actor, note_id)
+    if board.voting_state != VotingState.free.value:
+        return voting.cast(session, board, actor, note, on=on)
     existing = session.get(Vote, (note.id, actor.participant_id))
     if on and existing is None:
-        session.add(Vote(note_id=note.id, participant_id=actor.participant_id, board_id=board.id))
+        existing = Vote(note_id=note.id, participant_id=actor.participant_id, board_id=board.id)
+        session.add(existing)
+    elif not on and existing is not None and existing.count > 1:  # left from a round
+        existing.count -= 1
+        session.add(existing)
     elif not on and existing is not None:
         session.delete(existing)
+        existing = None
     else:
-        return VoteOut(note_id=note.id, votes=note.votes, voted=on)
+        mine = existing.count if existing else 0
+        return VoteOut(note_id=note.id, votes=note.votes, voted=mine > 0, mine=mine)
     session.flush()
-    note.votes = session.exec(select(func.count()).where(Vote.note_id == note.id)).one()
+    note.votes = voting.count_votes(session, note)
     session.add(note)
     events.record(
         session,
@@ -173,7 +180,8 @@ def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteO
         visibility.withheld_from_others(note),
     )
     session.commit()
-    return VoteOut(note_id=note.id, votes=note.votes, voted=on)
+    mine = existing.count if existing else 0
+    return VoteOut(note_id=note.id, votes=note.votes, voted=mine > 0, mine=mine)
 
 
 STEP_FIELDS = {

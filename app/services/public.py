@@ -22,6 +22,7 @@ from app.models import (
     NoteVisibility,
     Participant,
     Vote,
+    VotingState,
 )
 from app.schemas import (
     BoardSnapshot,
@@ -31,6 +32,7 @@ from app.schemas import (
     NotePublic,
     RowPublic,
     Viewer,
+    VotingPublic,
 )
 from app.services.members import Actor
 
@@ -55,7 +57,9 @@ def group_public(group: NoteGroup, notes: Iterable[NotePublic]) -> GroupPublic:
         title=group.title,
         position=group.position,
         note_ids=[note.id for note in members],
-        votes=sum(note.votes for note in members),
+        votes=None
+        if any(note.votes is None for note in members)
+        else sum(note.votes or 0 for note in members),
         created_at=group.created_at,
         updated_at=group.updated_at,
     )
@@ -142,6 +146,9 @@ def snapshot(
         )
     )
     notes = [_note_from_row(row._mapping, comments_by_note[row.id]) for row in rows]
+    if audience is not None and not audience.facilitator and results_hidden(board):
+        for note in notes:
+            note.votes = None
     groups = session.exec(select(NoteGroup).where(NoteGroup.board_id == board.id)).all()
     ordered = sorted(groups, key=lambda g: (order.get(g.column_id, 0), g.position, g.created_at))
     return BoardSnapshot(
@@ -152,7 +159,42 @@ def snapshot(
         rows=[RowPublic.model_validate(r, from_attributes=True) for r in board_rows],
         groups=[group_public(group, notes) for group in ordered],
         has_passcode=board.passcode_hash is not None,
+        voting=voting_of(board),
     )
+
+
+def voting_of(board: Board) -> VotingPublic:
+    return VotingPublic(
+        state=VotingState(board.voting_state),
+        budget=board.vote_budget,
+        max_per_note=board.max_votes_per_note,
+        hide_results=board.hide_results,
+    )
+
+
+def results_hidden(board: Board) -> bool:
+    """While a round that hides its results is open, only facilitators see the counts."""
+    return board.voting_state == VotingState.open.value and board.hide_results
+
+
+def as_seen(board: Board, actor: Actor, note: NotePublic) -> NotePublic:
+    """The note as this actor may see it: without its count while results are hidden."""
+    if actor.is_facilitator or not results_hidden(board):
+        return note
+    return note.model_copy(update={"votes": None})
+
+
+def counts_withheld(
+    board: Board, type_: str, data: dict[str, Any], withheld: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """The `for_others` of a note event (see events.record): while a round hides its
+    results, participants get the note without its count."""
+    if not results_hidden(board):
+        return withheld
+    masked = {**data, "votes": None}
+    if withheld is None:
+        return {"type": type_, "data": masked}
+    return {**withheld, "own": {"type": type_, "data": masked}}
 
 
 def _note_from_row(row: Any, comments: list[CommentPublic]) -> NotePublic:
@@ -178,11 +220,15 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
             Note.board_id == actor.board_id, Note.author_id == actor.participant_id
         )
     ).all()
-    voted = session.exec(
-        select(Vote.note_id).where(
-            Vote.board_id == actor.board_id, Vote.participant_id == actor.participant_id
-        )
-    ).all()
+    voted = dict(
+        session.exec(
+            select(Vote.note_id, Vote.count).where(
+                Vote.board_id == actor.board_id, Vote.participant_id == actor.participant_id
+            )
+        ).all()
+    )
+    board = session.get(Board, actor.board_id)
+    in_round = board is not None and board.voting_state == VotingState.open.value
     return Viewer(
         participant_id=actor.participant_id,
         role=actor.role,
@@ -190,6 +236,8 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
         own_note_ids=[note_id for note_id, _ in own],
         voted_note_ids=list(voted),
         withheld_note_ids=[note_id for note_id, seen in own if seen != PUBLIC],
+        votes=voted,
+        votes_left=board.vote_budget - sum(voted.values()) if board and in_round else None,
     )
 
 

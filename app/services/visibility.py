@@ -104,7 +104,11 @@ def _reveal(session: Session, board: Board) -> list[NotePublic]:
         session.add(note)
     session.flush()
     shown = [public.note_with_comments(session, note) for note in waiting]
-    events.record(session, board, "notes.revealed", {"notes": [public.as_data(n) for n in shown]})
+    data = {"notes": [public.as_data(n) for n in shown]}
+    masked = {"notes": [{**note, "votes": None} for note in data["notes"]]}
+    hidden = public.results_hidden(board)
+    others = {"type": "notes.revealed", "data": masked} if hidden else None
+    events.record(session, board, "notes.revealed", data, others)
     return shown
 
 
@@ -149,9 +153,9 @@ def _record_note(session: Session, board: Board, note: Note) -> NotePublic:
     session.add(note)
     session.flush()
     result = public.note_with_comments(session, note)
-    events.record(
-        session, board, "note.updated", public.as_data(result), withheld_from_others(note)
-    )
+    data = public.as_data(result)
+    withheld = public.counts_withheld(board, "note.updated", data, withheld_from_others(note))
+    events.record(session, board, "note.updated", data, withheld)
     session.commit()
     return result
 

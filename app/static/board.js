@@ -12,6 +12,8 @@
   const isFacilitator = board.dataset.role === "facilitator";
   const ownNotes = new Set(JSON.parse(board.dataset.ownNotes || "[]"));
   const votedNotes = new Set(JSON.parse(board.dataset.votedNotes || "[]"));
+  // This viewer's votes per note; in a round the budget minus their sum is what is left.
+  const myVotes = new Map(Object.entries(JSON.parse(board.dataset.myVotes || "{}")));
   const connection = document.getElementById("connection");
   const announcer = document.getElementById("announcer");
   const NO_RETRY = new Set([4401, 4403, 4404, 4400]);
@@ -209,11 +211,99 @@
     note.classList.toggle("note--mine", mine);
     const owner = note.querySelector(".owner-actions");
     if (owner) owner.hidden = !mine;
-    const voted = votedNotes.has(id);
+    const voted = votedNotes.has(id) || (myVotes.get(id) || 0) > 0;
     const button = note.querySelector("button.vote");
     const field = note.querySelector(".vote-form input[name=on]");
     if (button) button.setAttribute("aria-pressed", voted ? "true" : "false");
     if (field) field.value = voted ? "false" : "true";
+    decorateVoting(note, id);
+  }
+
+  // --- voting rounds: the rules come from the #voting section the last event drew ---
+  function votingRules() {
+    const section = document.getElementById("voting");
+    if (!section) return { state: "free", budget: 0, maxPerNote: 1, hidden: false, section: null };
+    const data = section.dataset;
+    return {
+      state: data.state,
+      budget: Number(data.budget),
+      maxPerNote: Number(data.maxPerNote),
+      hidden: data.hideResults === "true",
+      section,
+    };
+  }
+
+  function votesLeft(rules) {
+    let used = 0;
+    myVotes.forEach((count) => (used += count));
+    return Math.max(rules.budget - used, 0);
+  }
+
+  // Why this viewer cannot add a vote to the note now, or "" (the server refuses too).
+  function voteRefusal(rules, mine) {
+    const text = rules.section ? rules.section.dataset : {};
+    if (rules.state === "closed") return text.textNoRound || "";
+    if (rules.state !== "open" || (rules.maxPerNote === 1 && mine > 0)) return "";
+    if (votesLeft(rules) === 0) return (text.textBudgetUsed || "").replace("{budget}", rules.budget);
+    if (mine >= rules.maxPerNote) return (text.textNoteFull || "").replace("{count}", rules.maxPerNote);
+    return "";
+  }
+
+  function markDisabled(button, reason) {
+    if (!button) return;
+    if (reason) {
+      button.setAttribute("aria-disabled", "true");
+      button.title = reason;
+    } else {
+      button.removeAttribute("aria-disabled");
+      button.removeAttribute("title");
+    }
+  }
+
+  function decorateVoting(note, id) {
+    const rules = votingRules();
+    const mine = myVotes.get(id) || 0;
+    const reason = voteRefusal(rules, mine);
+    markDisabled(note.querySelector("button.vote"), reason);
+    markDisabled(note.querySelector("button.vote-add"), reason);
+    const remove = note.querySelector("button.vote-remove");
+    if (remove) {
+      if (mine === 0 || rules.state === "closed") remove.setAttribute("aria-disabled", "true");
+      else remove.removeAttribute("aria-disabled");
+    }
+    const count = note.querySelector(".my-vote-count");
+    if (count) count.textContent = String(mine);
+    const why = note.querySelector(".vote-refusal");
+    if (why) why.textContent = reason;
+  }
+
+  function showVotesLeft() {
+    const rules = votingRules();
+    const line = document.getElementById("votes-left");
+    if (line && rules.section) {
+      line.textContent = (rules.section.dataset.textVotesLeft || "")
+        .replace("{left}", String(votesLeft(rules)))
+        .replace("{budget}", String(rules.budget));
+    }
+  }
+
+  function decorateAll() {
+    document.querySelectorAll(".note").forEach(decorate);
+    showVotesLeft();
+  }
+
+  function setMyVotes(id, mine) {
+    if (mine > 0) myVotes.set(id, mine);
+    else myVotes.delete(id);
+    if (mine > 0) votedNotes.add(id);
+    else votedNotes.delete(id);
+  }
+
+  function showCounts(votes) {
+    document.querySelectorAll(".vote-count").forEach((count) => {
+      if (votes === null) count.textContent = "–";
+      else if (count.dataset.noteId in votes) count.textContent = votes[count.dataset.noteId];
+    });
   }
 
   function say(text) {
@@ -260,11 +350,13 @@
   function sumGroupVotes() {
     document.querySelectorAll(".group").forEach((group) => {
       let sum = 0;
+      let hidden = false; // "–": a voting round hides the counts until it closes
       group.querySelectorAll(".note-votes .vote-count").forEach((count) => {
+        hidden = hidden || count.textContent.trim() === "–";
         sum += Number(count.textContent) || 0;
       });
       const total = group.querySelector(".group-vote-count");
-      if (total) total.textContent = String(sum);
+      if (total) total.textContent = hidden ? "–" : String(sum);
     });
   }
 
@@ -323,7 +415,10 @@
     "group.deleted": (event) => removeGroup(event.data),
     "note.created": (event) => placeNote(event.data, event.html, true),
     "note.updated": (event) => placeNote(event.data, event.html, false),
-    "note.deleted": (event) => removeNote(event.data.id),
+    "note.deleted": (event) => {
+      removeNote(event.data.id);
+      if (myVotes.delete(event.data.id)) decorateAll(); // its votes went with it
+    },
     // A note this viewer may not see (private writing, waiting for approval, hidden).
     "note.withheld": (event) => removeNote(event.data.id),
     "notes.revealed": (event) => {
@@ -343,8 +438,50 @@
     },
     "vote.changed": (event) => {
       const counts = document.querySelectorAll(`.vote-count[data-note-id="${event.data.note_id}"]`);
-      counts.forEach((count) => (count.textContent = event.data.votes));
+      const shown = event.data.votes === null ? "–" : event.data.votes;
+      counts.forEach((count) => (count.textContent = shown));
       sumGroupVotes();
+      // Only the voter's own copy of the event says how many votes are theirs.
+      if (typeof event.data.mine === "number") {
+        setMyVotes(event.data.note_id, event.data.mine);
+        decorateAll();
+      }
+    },
+    "voting.changed": (event) => {
+      const section = document.getElementById("voting");
+      const fresh = fragment(event.html);
+      if (section) {
+        const open = section.querySelector("details[open]");
+        const focused = section.contains(document.activeElement) && document.activeElement.dataset.focus;
+        section.replaceWith(fresh);
+        if (window.htmx) window.htmx.process(fresh);
+        if (open) fresh.querySelector("details").open = true;
+        const target = focused && fresh.querySelector(`[data-focus="${focused}"]`);
+        if (target) target.focus();
+      }
+      const rules = event.data.voting;
+      board.dataset.voting = rules.state;
+      board.dataset.voteStack = rules.state !== "free" && rules.max_per_note > 1 ? "true" : "false";
+      if (rules.state === "open") {
+        myVotes.clear(); // a new round starts with every vote cleared
+        votedNotes.clear();
+      }
+      showCounts(event.data.votes);
+      decorateAll();
+    },
+    "column.sorted": (event) => {
+      // Each list (the column's, or on a grid board each cell's) keeps its own notes.
+      const focused = document.activeElement;
+      const listed = event.data.note_ids.map((id) => document.getElementById("note-" + id)).filter(Boolean);
+      const lists = new Set(listed.map((note) => note.parentElement).filter((list) => list.classList.contains("notes")));
+      lists.forEach((list) => {
+        const own = listed.filter((note) => note.parentElement === list);
+        const rest = notesOf(list).filter((note) => !own.includes(note));
+        [...own, ...rest].forEach((note) => list.appendChild(note));
+        renumber(list);
+      });
+      changed(Array.from(lists));
+      if (focused && document.contains(focused)) focused.focus();
     },
     "column.created": (event) => {
       const columns = document.getElementById("columns");
@@ -456,10 +593,10 @@
     say(board.dataset.textNoteAdded || "");
   });
   document.body.addEventListener("paja:voted", (event) => {
-    if (event.detail.voted) votedNotes.add(event.detail.id);
+    if (typeof event.detail.mine === "number") setMyVotes(event.detail.id, event.detail.mine);
+    else if (event.detail.voted) votedNotes.add(event.detail.id);
     else votedNotes.delete(event.detail.id);
-    const note = document.getElementById("note-" + event.detail.id);
-    if (note) decorate(note);
+    decorateAll();
   });
 
   // A note that could not be sent (offline, server restarting) stays in its form, with
@@ -481,5 +618,6 @@
   window.addEventListener("online", resendPending);
   connection.addEventListener("paja:online", resendPending);
 
+  decorateAll();
   connect();
 })();

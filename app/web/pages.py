@@ -623,7 +623,8 @@ def toggle_vote(
     except PajaError as error:
         return _refuse(request, error)
     response = _fragment_or_redirect(request, board_id)
-    return _trigger(response, "paja:voted", {"id": note_id, "voted": result.voted})
+    detail = {"id": note_id, "voted": result.voted, "mine": result.mine}
+    return _trigger(response, "paja:voted", detail | {"votes_left": result.votes_left})
 
 
 @router.post("/b/{board_id}/status")

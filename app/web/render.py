@@ -38,6 +38,7 @@ EVENT_PARTIALS = {
     "group.created": "_group.html",
     "group.updated": "_group.html",
     "timer.changed": "_timer.html",
+    "voting.changed": "_voting.html",
 }
 
 

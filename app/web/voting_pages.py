@@ -1,0 +1,75 @@
+"""The board page's voting controls: form posts that redirect back to the board without
+JavaScript, and answer htmx with no content (the live event redraws)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from app.api.deps import ActorDep, SessionDep
+from app.errors import InvalidInput, PajaError
+from app.schemas import VotingOpen
+from app.services import voting
+from app.web.pages import _fragment_or_redirect, _refuse
+
+router = APIRouter(include_in_schema=False)
+
+
+def _round(budget: str, max_per_note: str, hide_results: bool) -> VotingOpen:
+    """The form's numbers, or one sentence saying what they must be."""
+    try:
+        return VotingOpen(
+            budget=int(budget), max_per_note=int(max_per_note or 1), hide_results=hide_results
+        )
+    except ValueError:  # a pydantic ValidationError is one too
+        raise InvalidInput(
+            "Give the votes per person and per note as whole numbers from 1 to 50."
+        ) from None
+
+
+@router.post("/b/{board_id}/voting")
+def open_round(
+    request: Request,
+    board_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    budget: Annotated[str, Form(max_length=20)] = "",
+    max_per_note: Annotated[str, Form(max_length=20)] = "1",
+    hide_results: Annotated[bool, Form()] = False,
+) -> Response:
+    try:
+        voting.open_round(session, actor, _round(budget, max_per_note, hide_results))
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
+
+
+@router.post("/b/{board_id}/voting/close")
+def close_round(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
+    try:
+        voting.close_round(session, actor)
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
+
+
+@router.post("/b/{board_id}/voting/free")
+def free_voting(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
+    try:
+        voting.free_voting(session, actor)
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
+
+
+@router.post("/b/{board_id}/columns/{column_id}/sort-by-votes")
+def sort_by_votes(
+    request: Request, board_id: str, column_id: str, actor: ActorDep, session: SessionDep
+) -> Response:
+    try:
+        voting.sort_column(session, actor, column_id)
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
