@@ -77,6 +77,16 @@ def _author_fk() -> Any:
     )
 
 
+def _work_group_fk() -> Any:
+    """A member's or note's work group; deleting the group keeps them, ungrouped."""
+    return Field(
+        default=None,
+        sa_column=Column(
+            String, ForeignKey("work_groups.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
+
+
 class Facilitator(SQLModel, table=True):
     __tablename__ = "facilitators"
 
@@ -102,6 +112,9 @@ class Board(SQLModel, table=True):
     seq: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # "Follow me": the column every participant's view scrolls to (no foreign key: it
+    # would make boards and columns refer to each other).
+    follow_column_id: str | None = None
 
 
 class BoardColumn(SQLModel, table=True):
@@ -126,6 +139,9 @@ class Participant(SQLModel, table=True):
     role: str = Role.participant.value
     name: str = ""
     created_at: datetime = Field(default_factory=utcnow)
+    work_group_id: str | None = _work_group_fk()
+    # "I'm done": the facilitator sees only how many are, never who.
+    done: bool = False
 
 
 class Note(SQLModel, table=True):
@@ -148,6 +164,8 @@ class Note(SQLModel, table=True):
     client_key: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # The author's work group when the note was written.
+    work_group_id: str | None = _work_group_fk()
 
 
 class Comment(SQLModel, table=True):
@@ -202,4 +220,33 @@ class AuthToken(SQLModel, table=True):
     facilitator_id: str | None = _fk("facilitators.id", nullable=True)
     participant_id: str | None = _fk("participants.id", nullable=True)
     expires_at: datetime
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WorkGroup(SQLModel, table=True):
+    """A discussion group of the workshop ("Ryhmä 2", "LUOVAT"); members pick one."""
+
+    __tablename__ = "work_groups"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    board_id: str = _fk("boards.id")
+    name: str
+    position: int = 0
+
+
+class Reaction(SQLModel, table=True):
+    """One emoji of one member on one note; only the counts ever leave the server."""
+
+    __tablename__ = "reactions"
+
+    note_id: str = Field(
+        sa_column=Column(String, ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
+    )
+    participant_id: str = Field(
+        sa_column=Column(
+            String, ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    name: str = Field(sa_column=Column(String, primary_key=True))
+    board_id: str = _fk("boards.id")
     created_at: datetime = Field(default_factory=utcnow)
