@@ -10,7 +10,7 @@ from app.errors import InvalidInput, LimitReached, NotFound
 from app.i18n import N_
 from app.models import BoardColumn, Comment, Note, Vote, utcnow
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
-from app.services import events, public
+from app.services import events, public, work_groups
 from app.services.members import (
     Actor,
     lock_board,
@@ -42,9 +42,10 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
         kind=data.kind.value,
         position=_next_position(session, column.id),
         client_key=data.client_key,
+        work_group_id=work_groups.group_of(session, actor.participant_id),
     )
     session.add(note)
-    result = public.note_public(note)
+    result = public.note_with_comments(session, note)
     events.record(session, board, "note.created", public.as_data(result))
     session.commit()
     return result

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import Board, BoardColumn, Comment, Note, NoteKind, Participant, Vote
+from app.models import Board, BoardColumn, Comment, Note, NoteKind, Participant, Vote, WorkGroup
 from app.schemas import (
     BoardSnapshot,
     ColumnPublic,
@@ -17,6 +17,7 @@ from app.schemas import (
     NotePublic,
     Viewer,
 )
+from app.services import signals, work_groups
 from app.services.members import Actor
 
 
@@ -40,10 +41,16 @@ def as_data(model: Any) -> dict[str, Any]:
 
 
 def note_with_comments(session: Session, note: Note) -> NotePublic:
+    """The note as every view shows it: comments, its group's name, reaction counts."""
     comments = session.exec(
         select(Comment).where(Comment.note_id == note.id).order_by(col(Comment.created_at))
     ).all()
-    return note_public(note, comments)
+    result = note_public(note, comments)
+    if note.work_group_id is not None:
+        group = session.get(WorkGroup, note.work_group_id)
+        result.work_group_name = group.name if group is not None else ""
+    result.reactions = signals.counts_of(session, note.id)
+    return result
 
 
 def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> BoardSnapshot:
@@ -68,9 +75,15 @@ def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> Boa
         select(*(getattr(Note, f) for f in NOTE_FIELDS)).where(Note.board_id == board.id)
     ).all()
     rows.sort(key=lambda r: (order.get(r.column_id, 0), r.position, r.created_at))
+    progress = work_groups.progress(session, board.id)
+    group_names = {g.id: g.name for g in progress.work_groups}
+    reactions = signals.counts_by_note(session, board.id)
     notes = [
         NotePublic.model_construct(
-            **{**row._mapping, "kind": NoteKind(row.kind)}, comments=comments_by_note[row.id]
+            **{**row._mapping, "kind": NoteKind(row.kind)},
+            comments=comments_by_note[row.id],
+            work_group_name=group_names.get(row.work_group_id or "", ""),
+            reactions=reactions.get(row.id, {}),
         )
         for row in rows
     ]
@@ -79,10 +92,13 @@ def snapshot(session: Session, board: Board, viewer: Actor | None = None) -> Boa
         columns=[column_public(c) for c in columns],
         notes=notes,
         viewer=viewer_of(session, viewer) if viewer else None,
+        work_groups=progress.work_groups,
     )
 
 
-NOTE_FIELDS = tuple(f for f in NotePublic.model_fields if f != "comments")
+NOTE_FIELDS = tuple(
+    f for f in NotePublic.model_fields if f not in {"comments", "work_group_name", "reactions"}
+)
 COMMENT_FIELDS = tuple(CommentPublic.model_fields)
 
 
@@ -98,12 +114,16 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
             Vote.board_id == actor.board_id, Vote.participant_id == actor.participant_id
         )
     ).all()
+    member = session.get(Participant, actor.participant_id)
     return Viewer(
         participant_id=actor.participant_id,
         role=actor.role,
         name=actor.name,
         own_note_ids=list(own),
         voted_note_ids=list(voted),
+        work_group_id=member.work_group_id if member else None,
+        done=member.done if member else False,
+        reactions=signals.mine_by_note(session, actor),
     )
 
 
