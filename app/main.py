@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__, errors_http
-from app.api.routes import auth, boards, exports, health, notes, ws
+from app.api.routes import auth, boards, exports, health, notes, signals, ws
 from app.config import Settings, get_settings
 from app.db import BoardEvent, Database
 from app.hub.base import Hub
@@ -88,7 +88,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.snapshot_cache = ws.SnapshotCache()
     errors_http.install(app)
     app.include_router(health.router)
-    for router in (auth.router, boards.router, notes.router, exports.router, ws.router):
+    for router in (
+        auth.router,
+        boards.router,
+        notes.router,
+        exports.router,
+        signals.router,
+        ws.router,
+    ):
         app.include_router(router, prefix="/api/v1")
     app.include_router(pages.router)
     app.include_router(exports_pages.router)

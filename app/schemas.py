@@ -269,4 +269,5 @@ class FollowUpdate(Input):
 class FollowOut(BaseModel):
     column_id: str | None
 
+
 BoardSnapshot.model_rebuild()

@@ -68,6 +68,9 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
     elsewhere = client.post("/api/v1/boards", json={"title": "Muu"}, headers=other).json()
     participant = join(client, board["id"], "Anna")
     note = post_note(client, board, participant, "Annan muistiinpano")
+    url = f"/api/v1/boards/{board['id']}"
+    groups = client.post(f"{url}/work-groups", json={"name": "Ryhmä 1"}, headers=owner).json()
+    participant_id = client.get(f"{url}/me", headers=participant).json()["participant_id"]
     return {
         "headers": {
             "anonymous": {},
@@ -80,6 +83,9 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
             "board_id": board["id"],
             "note_id": note["id"],
             "column_id": board["columns"][0]["id"],
+            "work_group_id": groups["work_groups"][0]["id"],
+            "participant_id": participant_id,
+            "name": "thumbs_up",
         },
     }
 
@@ -98,6 +104,13 @@ def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
         },
         ("PATCH", "/api/v1/boards/{board_id}/notes/{note_id}"): {"text": "Muokattu"},
         ("POST", "/api/v1/boards/{board_id}/notes/{note_id}/comments"): {"text": "Kommentti"},
+        ("POST", "/api/v1/boards/{board_id}/work-groups"): {"name": "Ryhmä 2"},
+        ("PATCH", "/api/v1/boards/{board_id}/work-groups/{work_group_id}"): {"name": "LUOVAT"},
+        ("PUT", "/api/v1/boards/{board_id}/me"): {"work_group_id": ids["work_group_id"]},
+        ("PUT", "/api/v1/boards/{board_id}/participants/{participant_id}"): {
+            "work_group_id": ids["work_group_id"]
+        },
+        ("PUT", "/api/v1/boards/{board_id}/follow"): {"column_id": ids["column_id"]},
     }
     backup = {
         "format": "paja.board",

@@ -197,7 +197,7 @@ def _set_group(session: Session, member: Participant, work_group_id: str | None)
 
 
 def set_done(session: Session, actor: Actor, *, done: bool) -> Me:
-    """"I'm done" or "not yet": the event carries the new counts, never who."""
+    """ "I'm done" or "not yet": the event carries the new counts, never who."""
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
     member = _member(session, board.id, actor.participant_id)
