@@ -21,7 +21,7 @@ from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
 from app.ratelimit import RateLimits
 from app.services import events
-from app.web import exports_pages, info_pages, pages
+from app.web import exports_pages, info_pages, pages, signals_pages
 from app.web.render import encode_events
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(exports_pages.router)
     app.include_router(info_pages.router)
+    app.include_router(signals_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)
     app.add_middleware(

@@ -41,6 +41,12 @@ class SummaryNote:
     partners: str = ""
     how: str = ""
     when: str = ""
+    # The work group it came from ("Ryhmä 2"), shown after the text.
+    work_group: str = ""
+
+    @property
+    def work_group_suffix(self) -> str:
+        return f" ({self.work_group})" if self.work_group else ""
 
     def details(self, words: Words) -> list[tuple[str, str]]:
         """A next step's owner, partners, how and when, labelled, where given."""
@@ -163,6 +169,7 @@ def _note(note: NotePublic, column: str, include_names: bool) -> SummaryNote:
         comments=tuple(
             SummaryComment(c.text, c.author_name if include_names else "") for c in note.comments
         ),
+        work_group=note.work_group_name,
     )
 
 

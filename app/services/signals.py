@@ -10,17 +10,19 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.errors import InvalidInput, NotFound
+from app.i18n import N_
 from app.models import BoardColumn, Note, Reaction
 from app.schemas import FollowOut, FollowUpdate, ReactionName, ReactionsOut
 from app.services import events
 from app.services.members import Actor, lock_board, require_facilitator, require_writable
 
-EMOJI = {
-    ReactionName.thumbs_up: "👍",
-    ReactionName.heart: "❤️",
-    ReactionName.bulb: "💡",
-    ReactionName.question: "❓",
-    ReactionName.party: "🎉",
+# name → (emoji, what a screen reader says): the fixed set, in the order pages show it.
+REACTIONS = {
+    ReactionName.thumbs_up.value: ("👍", N_("Agree")),
+    ReactionName.heart.value: ("❤️", N_("Love it")),
+    ReactionName.bulb.value: ("💡", N_("Good idea")),
+    ReactionName.question.value: ("❓", N_("Question")),
+    ReactionName.party.value: ("🎉", N_("Celebrate")),
 }
 
 

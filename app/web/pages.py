@@ -43,6 +43,7 @@ from app.schemas import (
 )
 from app.services import accounts, boards, notes, templates
 from app.services.members import Actor, actor_for, get_board
+from app.web import signals_context
 from app.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -333,6 +334,7 @@ def board_view(request: Request, session: SessionDep, board_id: str, template: s
             teams=settings.teams,
         )
     snapshot = boards.board_snapshot(session, actor)
+    extras = signals_context.board_extras(request, session, actor, snapshot)
     return page(
         request,
         template,
@@ -340,10 +342,11 @@ def board_view(request: Request, session: SessionDep, board_id: str, template: s
         board=snapshot,
         viewer=snapshot.viewer,
         columns=snapshot.columns,
-        notes_by_column=_group_notes(snapshot),
+        notes_by_column=_group_notes(snapshot, extras["group_filter"]),
         statuses=[s.value for s in BoardStatus],
         base_url=_public_base(request),
         teams=settings.teams,
+        **extras,
     )
 
 
@@ -355,9 +358,11 @@ def _public_base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def _group_notes(snapshot: Any) -> dict[str, list[dict[str, Any]]]:
+def _group_notes(snapshot: Any, group_filter: str = "") -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = {c.id: [] for c in snapshot.columns}
     for note in snapshot.notes:
+        if not signals_context.keep_note(note, group_filter):
+            continue
         grouped.setdefault(note.column_id, []).append(note.model_dump(mode="json"))
     return grouped
 

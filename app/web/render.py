@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from app import __version__
 from app.db import BoardEvent
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, translations
+from app.services.signals import REACTIONS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
@@ -29,6 +30,8 @@ EVENT_PARTIALS = {
     "column.created": "_column.html",
     "column.updated": "_column_header.html",
     "board.updated": "_board_header.html",
+    "participants.progress": "_progress.html",
+    "work_groups.changed": "_progress.html",
 }
 
 
@@ -48,6 +51,7 @@ def environment(language: str) -> Environment:
         language_names=LANGUAGE_NAMES,
         static=static_url,
         new_client_key=lambda: secrets.token_urlsafe(12),
+        reaction_set=REACTIONS,
     )
     env.filters["when"] = lambda value: _format_when(value, language)
     return env
@@ -86,6 +90,8 @@ def _event_payload(event: BoardEvent, language: str) -> dict[str, Any]:
 
 def _partial_context(event: BoardEvent) -> dict[str, Any]:
     data = event.data
+    if event.type in ("participants.progress", "work_groups.changed"):
+        return {"progress": data, "board_id": event.board_id}
     if event.type.startswith("note."):
         return {"note": data, "board_id": event.board_id}
     if event.type.startswith("comment."):
