@@ -342,7 +342,7 @@ def board_view(request: Request, session: SessionDep, board_id: str, template: s
         board=snapshot,
         viewer=snapshot.viewer,
         columns=snapshot.columns,
-        notes_by_column=_group_notes(snapshot, extras["group_filter"]),
+        notes_by_column=_group_notes(snapshot),
         statuses=[s.value for s in BoardStatus],
         base_url=_public_base(request),
         teams=settings.teams,
@@ -358,11 +358,9 @@ def _public_base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def _group_notes(snapshot: Any, group_filter: str = "") -> dict[str, list[dict[str, Any]]]:
+def _group_notes(snapshot: Any) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = {c.id: [] for c in snapshot.columns}
     for note in snapshot.notes:
-        if not signals_context.keep_note(note, group_filter):
-            continue
         grouped.setdefault(note.column_id, []).append(note.model_dump(mode="json"))
     return grouped
 

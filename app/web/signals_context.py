@@ -16,7 +16,7 @@ from app.services.members import Actor
 def board_extras(
     request: Request, session: Session, actor: Actor, snapshot: BoardSnapshot
 ) -> dict[str, Any]:
-    """`?group=` filters the notes without JavaScript; an unknown group shows them all."""
+    """`?group=` hides other groups' notes without JavaScript; an unknown group hides none."""
     progress = work_groups.progress(session, actor.board_id)
     wanted = request.query_params.get("group", "")
     known = {g.id for g in progress.work_groups}
@@ -27,6 +27,3 @@ def board_extras(
         "group_filter": wanted if wanted in known else "",
     }
 
-
-def keep_note(note: Any, group_filter: str) -> bool:
-    return not group_filter or note.work_group_id == group_filter
