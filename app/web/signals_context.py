@@ -26,4 +26,3 @@ def board_extras(
         "participants": work_groups.participants(session, actor) if actor.is_facilitator else [],
         "group_filter": wanted if wanted in known else "",
     }
-
