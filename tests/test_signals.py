@@ -200,7 +200,7 @@ def test_done_is_live_as_counts_only(
         [event] = receive_events(ws, 1)
     assert event["type"] == "participants.progress"
     assert (event["data"]["done"], event["data"]["total"]) == (1, 2)
-    assert "1 of 2 done" in event["html"]
+    assert "1/2 valmiina" in event["html"]
     assert "Anna" not in json.dumps(event) and "Ben" not in json.dumps(event)
     anna_id = client.get(f"{url_of(board)}/me", headers=anna).json()["participant_id"]
     assert anna_id not in json.dumps(event)
