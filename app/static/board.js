@@ -366,7 +366,8 @@
     });
   }
   function follow(columnId) {
-    if (!columnId || (followBox ? !followBox.checked : isFacilitator)) return;
+    // The projector has no tick box and always follows; a facilitator's own board does not.
+    if (!columnId || (followBox && (isFacilitator || !followBox.checked))) return;
     const column = document.getElementById("column-" + columnId);
     if (!column) return;
     const list = document.getElementById("notes-" + columnId);
