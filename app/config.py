@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     max_rows_per_board: int = Field(default=10, ge=1)
     max_notes_per_board: int = Field(default=5000, ge=1)
     max_participants_per_board: int = Field(default=2000, ge=1)
+    max_work_groups_per_board: int = Field(default=50, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Imports (a JSON backup, a Padlet CSV) and .docx templates: only their routes take this.
     max_import_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)

@@ -21,6 +21,7 @@ from app.api.routes import (
     notes,
     rows,
     sharing,
+    signals,
     voting,
     ws,
 )
@@ -41,6 +42,7 @@ from app.web import (
     moderation_pages,
     pages,
     sharing_pages,
+    signals_pages,
     voting_pages,
 )
 from app.web.render import encode_events
@@ -119,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         voting.router,
         exports.router,
         sharing.router,
+        signals.router,
         ws.router,
     ):
         app.include_router(router, prefix="/api/v1")
@@ -130,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(grouping_pages.router)
     app.include_router(info_pages.router)
     app.include_router(sharing_pages.router)
+    app.include_router(signals_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)
     app.add_middleware(

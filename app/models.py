@@ -105,6 +105,16 @@ def _author_fk() -> Any:
     )
 
 
+def _work_group_fk() -> Any:
+    """A member's or note's work group; deleting the group keeps them, ungrouped."""
+    return Field(
+        default=None,
+        sa_column=Column(
+            String, ForeignKey("work_groups.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
+
+
 class Facilitator(SQLModel, table=True):
     __tablename__ = "facilitators"
 
@@ -146,6 +156,9 @@ class Board(SQLModel, table=True):
     max_votes_per_note: int = 1
     # While a round is open, participants do not see the counts until it closes.
     hide_results: bool = False
+    # "Follow me": the column every participant's view scrolls to (no foreign key: it
+    # would make boards and columns refer to each other).
+    follow_column_id: str | None = None
 
 
 class BoardColumn(SQLModel, table=True):
@@ -170,6 +183,9 @@ class Participant(SQLModel, table=True):
     role: str = Role.participant.value
     name: str = ""
     created_at: datetime = Field(default_factory=utcnow)
+    work_group_id: str | None = _work_group_fk()
+    # "I'm done": the facilitator sees only how many are, never who.
+    done: bool = False
 
 
 class Note(SQLModel, table=True):
@@ -208,6 +224,8 @@ class Note(SQLModel, table=True):
     how: str = ""
     when: str = ""
     color: str = NoteColor.yellow.value
+    # The author's work group when the note was written.
+    work_group_id: str | None = _work_group_fk()
 
 
 class Comment(SQLModel, table=True):
@@ -308,4 +326,33 @@ class OwnTemplate(SQLModel, table=True):
     question: str = ""
     language: str = Language.fi.value
     columns: list[dict[str, str]] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WorkGroup(SQLModel, table=True):
+    """A discussion group of the workshop ("Ryhmä 2", "LUOVAT"); members pick one."""
+
+    __tablename__ = "work_groups"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    board_id: str = _fk("boards.id")
+    name: str
+    position: int = 0
+
+
+class Reaction(SQLModel, table=True):
+    """One emoji of one member on one note; only the counts ever leave the server."""
+
+    __tablename__ = "reactions"
+
+    note_id: str = Field(
+        sa_column=Column(String, ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
+    )
+    participant_id: str = Field(
+        sa_column=Column(
+            String, ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    name: str = Field(sa_column=Column(String, primary_key=True))
+    board_id: str = _fk("boards.id")
     created_at: datetime = Field(default_factory=utcnow)

@@ -4,6 +4,7 @@ REST API, the pages and the CLI refuse the same input with the same message."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -166,6 +167,9 @@ class NotePublic(BaseModel):
     how: str = ""
     when: str = ""
     color: NoteColor = NoteColor.yellow
+    work_group_id: str | None = None
+    work_group_name: str = ""
+    reactions: dict[str, int] = {}
 
 
 class ColumnPublic(BaseModel):
@@ -203,6 +207,10 @@ class Viewer(BaseModel):
     votes_left: int | None = Field(
         default=None, description="The viewer's votes left in the open round; null otherwise."
     )
+    work_group_id: str | None = None
+    done: bool = False
+    # note id → the reactions this viewer gave it (only ever their own).
+    reactions: dict[str, list[str]] = {}
 
 
 class BoardFields(BaseModel):
@@ -257,6 +265,8 @@ class BoardSnapshot(BoardFields):
         default=None, description="The server's clock when this was read, for the timer."
     )
     voting: VotingPublic = Field(default_factory=lambda: VotingPublic())
+    follow_column_id: str | None = None
+    work_groups: list[WorkGroupPublic] = []
 
 
 class TemplateColumn(BaseModel):
@@ -384,6 +394,82 @@ class VotingOpen(Input):
 class ColumnSorted(BaseModel):
     column_id: str
     note_ids: list[str]
+
+
+class ReactionName(StrEnum):
+    """The fixed set of reactions; the URL uses the name, the page shows the emoji."""
+
+    thumbs_up = "thumbs_up"
+    heart = "heart"
+    bulb = "bulb"
+    question = "question"
+    party = "party"
+
+
+class WorkGroupCreate(Input):
+    """One group by name, or several at once ("Ryhmä 1" … "Ryhmä 6")."""
+
+    name: str | None = None
+    names: list[str] | None = Field(default=None, max_length=200)
+
+
+class WorkGroupUpdate(Input):
+    name: str | None = None
+    position: int | None = Field(default=None, ge=0)
+
+
+class WorkGroupPublic(BaseModel):
+    """A work group and its progress: counts only, never who."""
+
+    id: str
+    board_id: str
+    name: str
+    position: int
+    members: int = 0
+    notes: int = 0
+    done: int = 0
+
+
+class Progress(BaseModel):
+    """How far the participants are: how many are done, never who."""
+
+    done: int
+    total: int
+    work_groups: list[WorkGroupPublic]
+
+
+class MembershipUpdate(Input):
+    work_group_id: str | None
+
+
+class Me(BaseModel):
+    participant_id: str
+    name: str
+    work_group_id: str | None
+    done: bool
+
+
+class ParticipantPublic(BaseModel):
+    """What a facilitator sees of a member to give them a group (not whether they are done)."""
+
+    id: str
+    name: str
+    role: Role
+    work_group_id: str | None
+
+
+class ReactionsOut(BaseModel):
+    note_id: str
+    reactions: dict[str, int]
+    mine: list[str]
+
+
+class FollowUpdate(Input):
+    column_id: str | None
+
+
+class FollowOut(BaseModel):
+    column_id: str | None
 
 
 BoardSnapshot.model_rebuild()

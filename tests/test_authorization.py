@@ -89,6 +89,9 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
     template = client.post(
         f"/api/v1/boards/{board['id']}/template", json={"title": "Pohja"}, headers=owner
     ).json()
+    url = f"/api/v1/boards/{board['id']}"
+    groups = client.post(f"{url}/work-groups", json={"name": "Ryhmä 1"}, headers=owner).json()
+    participant_id = client.get(f"{url}/me", headers=participant).json()["participant_id"]
     return {
         "headers": {
             "anonymous": {},
@@ -106,6 +109,9 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
             "loose_id": loose["id"],
             "facilitator_id": co_id,
             "template_id": template["id"],
+            "work_group_id": groups["work_groups"][0]["id"],
+            "participant_id": participant_id,
+            "name": "thumbs_up",
         },
     }
 
@@ -136,6 +142,13 @@ def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
         ("PUT", "/api/v1/boards/{board_id}/timer"): {"seconds": 180},
         ("POST", "/api/v1/boards/{board_id}/facilitators"): {"email": "toinen@example.fi"},
         ("POST", "/api/v1/boards/{board_id}/voting"): {"budget": 3},
+        ("POST", "/api/v1/boards/{board_id}/work-groups"): {"name": "Ryhmä 2"},
+        ("PATCH", "/api/v1/boards/{board_id}/work-groups/{work_group_id}"): {"name": "LUOVAT"},
+        ("PUT", "/api/v1/boards/{board_id}/me"): {"work_group_id": ids["work_group_id"]},
+        ("PUT", "/api/v1/boards/{board_id}/participants/{participant_id}"): {
+            "work_group_id": ids["work_group_id"]
+        },
+        ("PUT", "/api/v1/boards/{board_id}/follow"): {"column_id": ids["column_id"]},
     }
     backup = {
         "format": "paja.board",

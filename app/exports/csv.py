@@ -25,6 +25,7 @@ HEADER = (
     "how",
     "when",
     "created",
+    "work_group",
 )
 
 
@@ -48,6 +49,7 @@ def render(summary: Summary, options: ExportOptions) -> bytes:
                 plain(note.how),
                 plain(note.when),
                 local_time(note.created_at).strftime("%Y-%m-%d %H:%M"),
+                plain(note.work_group),
             )
         )
     return buffer.getvalue().encode("utf-8-sig")

@@ -71,7 +71,7 @@ def render(summary: Summary, options: ExportOptions) -> bytes:
 
 
 def _note(writer: _Writer, summary: Summary, note: SummaryNote) -> None:
-    paragraph = writer.paragraph(None, note.text)
+    paragraph = writer.paragraph(None, note.text + note.work_group_suffix)
     tail = (f" – {note.author}" if note.author else "") + (
         f" {summary.votes(note)}" if summary.show_votes else ""
     )

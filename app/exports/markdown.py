@@ -60,7 +60,8 @@ def to_markdown(summary: Summary) -> str:
 
 def _note_blocks(summary: Summary, note: SummaryNote) -> str:
     """The note's paragraph, its next-step details, then its comments as a bullet list."""
-    paragraph = escape(note.text) + _byline(note.author) + _suffix(summary.votes(note))
+    group = f" ({escape(note.work_group)})" if note.work_group else ""
+    paragraph = escape(note.text) + group + _byline(note.author) + _suffix(summary.votes(note))
     blocks = [paragraph]
     details = note.details(summary.words)
     if details:

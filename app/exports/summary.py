@@ -44,6 +44,12 @@ class SummaryNote:
     partners: str = ""
     how: str = ""
     when: str = ""
+    # The work group it came from ("Ryhmä 2"), shown after the text.
+    work_group: str = ""
+
+    @property
+    def work_group_suffix(self) -> str:
+        return f" ({self.work_group})" if self.work_group else ""
 
     def details(self, words: Words) -> list[tuple[str, str]]:
         """A next step's owner, partners, how and when, labelled, where given."""
@@ -217,6 +223,7 @@ def _note(
         partners=note.partners,
         how=note.how,
         when=note.when,
+        work_group=note.work_group_name,
     )
 
 

@@ -12,7 +12,7 @@ from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
 from app.models import Board, BoardColumn, Comment, Note, NoteKind, Vote, VotingState, utcnow
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
-from app.services import events, groups, public, rows, visibility, voting
+from app.services import events, groups, public, rows, visibility, voting, work_groups
 from app.services.members import (
     Actor,
     lock_board,
@@ -49,10 +49,11 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
         visibility=visibility.for_new_note(board, actor),
         row_id=row_id,
         color=data.color.value,
+        work_group_id=work_groups.group_of(session, actor.participant_id),
         **_step_fields(settings, data.kind.value, data.model_dump(include=set(STEP_FIELDS))),
     )
     session.add(note)
-    result = public.note_public(note)
+    result = public.note_with_comments(session, note)
     _record_note(session, board, "note.created", note, result)
     session.commit()
     return public.as_seen(board, actor, result)

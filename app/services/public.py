@@ -23,6 +23,7 @@ from app.models import (
     Participant,
     Vote,
     VotingState,
+    WorkGroup,
 )
 from app.schemas import (
     BoardSnapshot,
@@ -34,6 +35,7 @@ from app.schemas import (
     Viewer,
     VotingPublic,
 )
+from app.services import signals, work_groups
 from app.services.members import Actor
 
 
@@ -94,10 +96,16 @@ def as_data(model: Any) -> dict[str, Any]:
 
 
 def note_with_comments(session: Session, note: Note) -> NotePublic:
+    """The note as every view shows it: comments, its group's name, reaction counts."""
     comments = session.exec(
         select(Comment).where(Comment.note_id == note.id).order_by(col(Comment.created_at))
     ).all()
-    return note_public(note, comments)
+    result = note_public(note, comments)
+    if note.work_group_id is not None:
+        group = session.get(WorkGroup, note.work_group_id)
+        result.work_group_name = group.name if group is not None else ""
+    result.reactions = signals.counts_of(session, note.id)
+    return result
 
 
 def snapshot(
@@ -145,7 +153,18 @@ def snapshot(
             r.created_at,
         )
     )
-    notes = [_note_from_row(row._mapping, comments_by_note[row.id]) for row in rows]
+    progress = work_groups.progress(session, board.id)
+    group_names = {g.id: g.name for g in progress.work_groups}
+    reactions = signals.counts_by_note(session, board.id)
+    notes = [
+        _note_from_row(
+            row._mapping,
+            comments_by_note[row.id],
+            work_group_name=group_names.get(row.work_group_id or "", ""),
+            reactions=reactions.get(row.id, {}),
+        )
+        for row in rows
+    ]
     if audience is not None and not audience.facilitator and results_hidden(board):
         for note in notes:
             note.votes = None
@@ -160,6 +179,7 @@ def snapshot(
         groups=[group_public(group, notes) for group in ordered],
         has_passcode=board.passcode_hash is not None,
         voting=voting_of(board),
+        work_groups=progress.work_groups,
     )
 
 
@@ -197,18 +217,24 @@ def counts_withheld(
     return {**withheld, "own": {"type": type_, "data": masked}}
 
 
-def _note_from_row(row: Any, comments: list[CommentPublic]) -> NotePublic:
+def _note_from_row(
+    row: Any, comments: list[CommentPublic], *, work_group_name: str, reactions: dict[str, int]
+) -> NotePublic:
     fields = {name: row[name] for name in NOTE_FIELDS}
     fields.update(
         kind=NoteKind(row["kind"]),
         visibility=NoteVisibility(row["visibility"]),
         color=NoteColor(row["color"]),
         comments=comments,
+        work_group_name=work_group_name,
+        reactions=reactions,
     )
     return NotePublic.model_construct(**fields)
 
 
-NOTE_FIELDS = tuple(f for f in NotePublic.model_fields if f != "comments")
+NOTE_FIELDS = tuple(
+    f for f in NotePublic.model_fields if f not in {"comments", "work_group_name", "reactions"}
+)
 PUBLIC = NoteVisibility.public.value
 COMMENT_FIELDS = tuple(CommentPublic.model_fields)
 
@@ -229,6 +255,7 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
     )
     board = session.get(Board, actor.board_id)
     in_round = board is not None and board.voting_state == VotingState.open.value
+    member = session.get(Participant, actor.participant_id)
     return Viewer(
         participant_id=actor.participant_id,
         role=actor.role,
@@ -238,6 +265,9 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
         withheld_note_ids=[note_id for note_id, seen in own if seen != PUBLIC],
         votes=voted,
         votes_left=board.vote_budget - sum(voted.values()) if board and in_round else None,
+        work_group_id=member.work_group_id if member else None,
+        done=member.done if member else False,
+        reactions=signals.mine_by_note(session, actor),
     )
 
 

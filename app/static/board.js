@@ -14,6 +14,9 @@
   const votedNotes = new Set(JSON.parse(board.dataset.votedNotes || "[]"));
   // This viewer's votes per note; in a round the budget minus their sum is what is left.
   const myVotes = new Map(Object.entries(JSON.parse(board.dataset.myVotes || "{}")));
+  const myReactions = new Map(
+    Object.entries(JSON.parse(board.dataset.myReactions || "{}")).map(([id, names]) => [id, new Set(names)])
+  );
   const connection = document.getElementById("connection");
   const announcer = document.getElementById("announcer");
   const NO_RETRY = new Set([4401, 4403, 4404, 4400]);
@@ -216,6 +219,15 @@
     const field = note.querySelector(".vote-form input[name=on]");
     if (button) button.setAttribute("aria-pressed", voted ? "true" : "false");
     if (field) field.value = voted ? "false" : "true";
+    const given = myReactions.get(id) || new Set();
+    note.querySelectorAll(".reaction-form").forEach((form) => {
+      const reaction = form.querySelector("button.reaction");
+      const pressed = given.has(reaction.dataset.reaction);
+      reaction.setAttribute("aria-pressed", pressed ? "true" : "false");
+      form.querySelector("input[name=on]").value = pressed ? "false" : "true";
+    });
+    const filter = board.dataset.groupFilter || "";
+    note.hidden = Boolean(filter) && note.dataset.workGroupId !== filter;
     decorateVoting(note, id);
   }
 
@@ -413,9 +425,14 @@
     "group.created": (event) => placeGroup(event.data, event.html),
     "group.updated": (event) => placeGroup(event.data, event.html),
     "group.deleted": (event) => removeGroup(event.data),
-    "note.created": (event) => placeNote(event.data, event.html, true),
+    "note.created": (event) => {
+      placeNote(event.data, event.html, true);
+      countGroupNote(event.data.work_group_id, 1);
+    },
     "note.updated": (event) => placeNote(event.data, event.html, false),
     "note.deleted": (event) => {
+      const note = document.getElementById("note-" + event.data.id);
+      if (note) countGroupNote(note.dataset.workGroupId, -1);
       removeNote(event.data.id);
       if (myVotes.delete(event.data.id)) decorateAll(); // its votes went with it
     },
@@ -536,6 +553,20 @@
       if (timer) timer.replaceWith(fragment(event.html));
       document.dispatchEvent(new CustomEvent("paja:timer"));
     },
+    "reaction.changed": (event) => {
+      const list = document.getElementById("reactions-" + event.data.note_id);
+      if (!list) return;
+      list.querySelectorAll("button.reaction").forEach((button) => {
+        const count = event.data.reactions[button.dataset.reaction] || 0;
+        button.querySelector(".reaction-count").textContent = count ? String(count) : "";
+      });
+    },
+    "participants.progress": (event) => showProgress(event),
+    "work_groups.changed": (event) => showProgress(event),
+    "board.follow": (event) => {
+      board.dataset.follow = event.data.column_id || "";
+      follow(event.data.column_id);
+    },
   };
 
   // A new row: a cell in every column. When it is the board's first, the notes already
@@ -580,6 +611,85 @@
     document.dispatchEvent(new CustomEvent("paja:clock", { detail: { offset } }));
   }
 
+  // Progress and groups: the facilitator's table is replaced; everyone's group menus and
+  // the group names on notes follow renames and removals.
+  function showProgress(event) {
+    const table = document.getElementById("progress");
+    if (table) table.replaceWith(fragment(event.html));
+    const groups = event.data.work_groups;
+    const names = new Map(groups.map((group) => [group.id, group.name]));
+    document.querySelectorAll("select.work-group-options").forEach((select) => {
+      const chosen = select.value;
+      const none = new Option(select.dataset.none || "", "");
+      select.replaceChildren(none, ...groups.map((group) => new Option(group.name, group.id)));
+      select.value = names.has(chosen) ? chosen : "";
+    });
+    document.querySelectorAll(".note-group").forEach((label) => {
+      const name = names.get(label.dataset.workGroupId);
+      if (name === undefined) label.remove();
+      else label.querySelector(".note-group-name").textContent = name;
+    });
+    if (board.dataset.groupFilter && !names.has(board.dataset.groupFilter)) setFilter("");
+  }
+
+  function countGroupNote(groupId, step) {
+    const cell = groupId && document.querySelector(`[data-group-notes="${groupId}"]`);
+    if (cell) cell.textContent = String(Number(cell.textContent) + step);
+  }
+
+  // The group filter: with JavaScript the menu filters at once, and the address keeps it.
+  function setFilter(groupId) {
+    board.dataset.groupFilter = groupId;
+    document.querySelectorAll(".note").forEach(decorate);
+    const address = new URL(location.href);
+    if (groupId) address.searchParams.set("group", groupId);
+    else address.searchParams.delete("group");
+    history.replaceState(null, "", address);
+  }
+  const groupFilter = document.getElementById("group-filter");
+  if (groupFilter) {
+    groupFilter.addEventListener("change", () => setFilter(groupFilter.value));
+    const submit = document.querySelector(".group-filter-submit");
+    if (submit) submit.hidden = true;
+  }
+
+  // Follow me: the view goes to the column the facilitator shows, unless this person
+  // unticked "Follow the facilitator" (remembered on this device).
+  const FOLLOW_KEY = "paja:follow:" + boardId;
+  const followBox = document.getElementById("follow-facilitator");
+  function following() {
+    if (isFacilitator) return false;
+    try {
+      return localStorage.getItem(FOLLOW_KEY) !== "off";
+    } catch (_error) {
+      return true;
+    }
+  }
+  if (followBox && !isFacilitator) {
+    followBox.closest(".follow-toggle").hidden = false;
+    followBox.checked = following();
+    followBox.addEventListener("change", () => {
+      try {
+        localStorage.setItem(FOLLOW_KEY, followBox.checked ? "on" : "off");
+      } catch (_error) {
+        /* private mode: the choice lasts for this page only */
+      }
+      if (followBox.checked) follow(board.dataset.follow);
+    });
+  }
+  function follow(columnId) {
+    // The projector has no tick box and always follows; a facilitator's own board does not.
+    if (!columnId || (followBox && (isFacilitator || !followBox.checked))) return;
+    const column = document.getElementById("column-" + columnId);
+    if (!column) return;
+    const list = document.getElementById("notes-" + columnId);
+    document.dispatchEvent(new CustomEvent("paja:reveal", { detail: { list } }));
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    column.scrollIntoView({ behavior: still ? "auto" : "smooth", block: "nearest", inline: "start" });
+  }
+  // After board-move.js (loaded after this file) listens for paja:reveal.
+  document.addEventListener("DOMContentLoaded", () => follow(board.dataset.follow));
+
   function apply(event) {
     const handler = handlers[event.type];
     if (handler) handler(event);
@@ -591,6 +701,18 @@
     const note = document.getElementById("note-" + event.detail.id);
     if (note) decorate(note);
     say(board.dataset.textNoteAdded || "");
+  });
+  document.body.addEventListener("paja:reacted", (event) => {
+    myReactions.set(event.detail.id, new Set(event.detail.mine));
+    const note = document.getElementById("note-" + event.detail.id);
+    if (note) decorate(note);
+  });
+  document.body.addEventListener("paja:done", (event) => {
+    const button = document.getElementById("done-button");
+    if (!button) return;
+    button.setAttribute("aria-pressed", event.detail.done ? "true" : "false");
+    button.textContent = event.detail.done ? button.dataset.textDone : button.dataset.textNotDone;
+    button.form.querySelector("input[name=on]").value = event.detail.done ? "false" : "true";
   });
   document.body.addEventListener("paja:voted", (event) => {
     if (typeof event.detail.mine === "number") setMyVotes(event.detail.id, event.detail.mine);

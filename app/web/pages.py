@@ -44,6 +44,7 @@ from app.schemas import (
 from app.services import accounts, boards, notes, own_templates, rows, sharing
 from app.services.members import Actor, actor_for, get_board
 from app.services.passcodes import PasscodeMissing, WrongPasscode
+from app.web import signals_context
 from app.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -344,6 +345,7 @@ def board_view(
             teams=settings.teams,
         )
     snapshot = boards.board_snapshot(session, actor, public_view=public_view)
+    extras = signals_context.board_extras(request, session, actor, snapshot)
     return page(
         request,
         template,
@@ -359,6 +361,7 @@ def board_view(
         base_url=_public_base(request),
         teams=settings.teams,
         facilitators=sharing.list_facilitators(session, actor) if actor.is_facilitator else [],
+        **extras,
     )
 
 

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from app import __version__
 from app.db import Audience, BoardEvent
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, translations
+from app.services.signals import REACTIONS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -39,6 +40,8 @@ EVENT_PARTIALS = {
     "group.updated": "_group.html",
     "timer.changed": "_timer.html",
     "voting.changed": "_voting.html",
+    "participants.progress": "_progress.html",
+    "work_groups.changed": "_progress.html",
 }
 
 
@@ -58,6 +61,7 @@ def environment(language: str) -> Environment:
         language_names=LANGUAGE_NAMES,
         static=static_url,
         new_client_key=lambda: secrets.token_urlsafe(12),
+        reaction_set=REACTIONS,
     )
     env.filters["when"] = lambda value: _format_when(value, language)
     env.filters["clock"] = lambda value: _format_clock(value, language)
@@ -106,6 +110,8 @@ def _event_payload(event: BoardEvent, language: str, audience: Audience) -> dict
 def _partial_context(type_: str, data: dict[str, Any], event: BoardEvent) -> dict[str, Any]:
     if type_ == "notes.revealed":
         return {"notes": data["notes"], "board_id": event.board_id}
+    if type_ in ("participants.progress", "work_groups.changed"):
+        return {"progress": data, "board_id": event.board_id}
     if type_.startswith("note."):
         return {"note": data, "board_id": event.board_id}
     if type_.startswith("group."):
