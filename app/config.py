@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +12,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/paja.db"
+
+FRAME_ORIGIN = re.compile(r"https://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?", re.IGNORECASE)
 
 
 class Settings(BaseSettings):
@@ -30,6 +33,9 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=30, ge=0)
     # Microsoft Teams: lets Teams frame the board, join and tab-configuration pages.
     teams: bool = False
+    # Other sites (an intranet, a learning platform) that may frame those same pages:
+    # space- or comma-separated https origins, "*." allowed as the first label.
+    frame_ancestors: str = ""
 
     # Limits. The README's "Limits" table mirrors these; tests/test_docs.py keeps it honest.
     max_note_chars: int = Field(default=5000, ge=1)
@@ -61,6 +67,23 @@ class Settings(BaseSettings):
     purge_grace_days: int = Field(default=30, ge=0)
     participant_token_days: int = Field(default=90, ge=1)
     facilitator_token_days: int = Field(default=14, ge=1)
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _only_https_origins(cls, value: str) -> str:
+        """Each entry goes into the Content-Security-Policy verbatim, so only plain
+        https origins pass: nothing that could add a directive or a source keyword."""
+        for origin in value.replace(",", " ").split():
+            if not FRAME_ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"PAJA_FRAME_ANCESTORS: {origin!r} is not an https origin "
+                    "such as https://intra.example.fi or https://*.example.fi"
+                )
+        return value
+
+    @property
+    def frame_origins(self) -> list[str]:
+        return self.frame_ancestors.replace(",", " ").split()
 
     @field_validator("base_url")
     @classmethod

@@ -31,16 +31,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# With PAJA_TEAMS=1, Teams may frame the pages a tab shows (the board, its projector view,
-# joining, the tab's configuration and sign-in); every other page stays unframeable.
+# With PAJA_TEAMS=1 Teams, and the PAJA_FRAME_ANCESTORS origins, may frame the pages a tab
+# shows (the board, its projector view, joining, the tab's configuration and sign-in);
+# every other page stays unframeable.
 TEAMS_FRAMED_PATHS = re.compile(
     r"^/b/[^/]+(?:/join|/projector)?$|^/join$|^/teams/(?:config|signin)$"
 )
 TEAMS_FRAME_ANCESTORS = (
     "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft"
-)
-TEAMS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
-    "frame-ancestors 'self'", f"frame-ancestors {TEAMS_FRAME_ANCESTORS}"
 )
 
 
@@ -129,10 +127,14 @@ class CrossSiteRefusal:
         return urlsplit(origin).netloc not in {*self.trusted_hosts, headers.get("host", "")}
 
 
-def _teams_enabled(scope: Scope) -> bool:
-    """PAJA_TEAMS of the app serving this request (Starlette puts the app in the scope)."""
+def _frame_ancestors(scope: Scope) -> str | None:
+    """Who may frame a tab page of the app serving this request (Starlette puts the app
+    in the scope): Teams with PAJA_TEAMS, and the PAJA_FRAME_ANCESTORS origins; None when
+    neither is set, so the page keeps the default 'self'."""
     settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
-    return bool(getattr(settings, "teams", False))
+    sources = [TEAMS_FRAME_ANCESTORS] if getattr(settings, "teams", False) else ["'self'"]
+    sources += getattr(settings, "frame_origins", [])
+    return " ".join(sources) if len(sources) > 1 or sources[0] != "'self'" else None
 
 
 class SecurityHeaders:
@@ -147,8 +149,10 @@ class SecurityHeaders:
             return
 
         policy = CONTENT_SECURITY_POLICY
-        if _teams_enabled(scope) and TEAMS_FRAMED_PATHS.match(scope["path"]):
-            policy = TEAMS_CONTENT_SECURITY_POLICY
+        if TEAMS_FRAMED_PATHS.match(scope["path"]) and (ancestors := _frame_ancestors(scope)):
+            policy = CONTENT_SECURITY_POLICY.replace(
+                "frame-ancestors 'self'", f"frame-ancestors {ancestors}"
+            )
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

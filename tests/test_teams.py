@@ -115,6 +115,26 @@ def test_teams_may_frame_only_the_pages_a_tab_shows(teams_client: TestClient) ->
         assert frame_ancestors(teams_client.get(path)) == "'self'", path
 
 
+def test_an_allowed_site_may_frame_the_board_pages_and_nothing_else(settings: Settings) -> None:
+    allowed = "https://intra.example.fi, https://*.moodle.example.fi"
+    app = create_app(settings.model_copy(update={"frame_ancestors": allowed}))
+    with TestClient(app) as client:
+        board = make_board(client)
+        framed = frame_ancestors(client.get(f"/b/{board['id']}"))
+        assert framed == "'self' https://intra.example.fi https://*.moodle.example.fi"
+        assert "teams.microsoft.com" not in framed
+        assert frame_ancestors(client.get("/login")) == "'self'"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["http://intra.example.fi", "https://intra.example.fi; script-src *", "'unsafe-inline'", "*"],
+)
+def test_a_frame_ancestor_that_is_not_an_https_origin_stops_paja_at_start(value: str) -> None:
+    with pytest.raises(ValueError, match="PAJA_FRAME_ANCESTORS"):
+        Settings(frame_ancestors=value)
+
+
 def test_without_paja_teams_no_page_may_be_framed(client: TestClient) -> None:
     for path in ("/join", "/teams/config", "/login"):
         assert frame_ancestors(client.get(path)) == "'self'", path
