@@ -14,7 +14,7 @@ from app.errors import PajaError
 from app.models import NoteColor
 from app.schemas import GroupCreate, GroupUpdate, NoteUpdate
 from app.services import boards, groups, next_steps, notes
-from app.web.pages import _form_error, _fragment_or_redirect, _refuse, page
+from app.web.pages import _form_error, _fragment_or_redirect, _refuse, apply_change, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,11 +58,11 @@ def rename_group(
     settings: SettingsDep,
     title: Text = "",
 ) -> Response:
-    try:
-        groups.update_group(session, settings, actor, group_id, GroupUpdate(title=title))
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request,
+        board_id,
+        lambda: groups.update_group(session, settings, actor, group_id, GroupUpdate(title=title)),
+    )
 
 
 @router.post("/b/{board_id}/groups/{group_id}/remove")
@@ -87,11 +87,7 @@ def take_out(
 def split_group(
     request: Request, board_id: str, group_id: str, actor: ActorDep, session: SessionDep
 ) -> Response:
-    try:
-        groups.delete_group(session, actor, group_id)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(request, board_id, lambda: groups.delete_group(session, actor, group_id))
 
 
 @router.post("/b/{board_id}/notes/{note_id}/next-step")
@@ -128,11 +124,11 @@ def recolour(
     settings: SettingsDep,
     color: Annotated[NoteColor, Form()] = NoteColor.yellow,
 ) -> Response:
-    try:
-        notes.update_note(session, settings, actor, note_id, NoteUpdate(color=color))
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request,
+        board_id,
+        lambda: notes.update_note(session, settings, actor, note_id, NoteUpdate(color=color)),
+    )
 
 
 @router.get("/b/{board_id}/next-steps")

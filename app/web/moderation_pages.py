@@ -9,10 +9,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.api.deps import ActorDep, SessionDep, SettingsDep
-from app.errors import PajaError
 from app.schemas import BoardUpdate
 from app.services import boards, visibility
-from app.web.pages import _fragment_or_redirect, _refuse
+from app.web.pages import apply_change
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,31 +29,21 @@ def set_modes(
     """Unticked boxes are not sent: a missing one means off (unticking private writing
     reveals)."""
     update = BoardUpdate(private_writing=private_writing, approval_required=approval_required)
-    try:
-        boards.update_board(session, settings, actor, update)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request, board_id, lambda: boards.update_board(session, settings, actor, update)
+    )
 
 
 @router.post("/b/{board_id}/reveal")
 def reveal(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    try:
-        visibility.reveal(session, actor)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(request, board_id, lambda: visibility.reveal(session, actor))
 
 
 @router.post("/b/{board_id}/notes/{note_id}/approve")
 def approve(
     request: Request, board_id: str, note_id: str, actor: ActorDep, session: SessionDep
 ) -> Response:
-    try:
-        visibility.approve(session, actor, note_id)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(request, board_id, lambda: visibility.approve(session, actor, note_id))
 
 
 @router.post("/b/{board_id}/notes/{note_id}/hide")
@@ -66,8 +55,6 @@ def hide(
     session: SessionDep,
     hidden: Annotated[bool, Form()] = True,
 ) -> Response:
-    try:
-        visibility.set_hidden(session, actor, note_id, hidden)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request, board_id, lambda: visibility.set_hidden(session, actor, note_id, hidden)
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
@@ -430,6 +431,16 @@ def _refuse(request: Request, error: PajaError) -> Response:
     return response
 
 
+def apply_change(request: Request, board_id: str, change: Callable[[], object]) -> Response:
+    """A form post that makes one change: back to the board (htmx: no content, the live
+    event redraws it), or the refusal in the page's alert region."""
+    try:
+        change()
+    except PajaError as error:
+        return _refuse(request, error)
+    return _fragment_or_redirect(request, board_id)
+
+
 def _trigger(response: Response, name: str, detail: dict[str, Any]) -> Response:
     response.headers["HX-Trigger"] = json.dumps({name: detail})
     return response
@@ -572,22 +583,18 @@ def set_note_kind(
     settings: SettingsDep,
     kind: Annotated[NoteKind, Form()] = NoteKind.note,
 ) -> Response:
-    try:
-        notes.update_note(session, settings, actor, note_id, NoteUpdate(kind=kind))
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request,
+        board_id,
+        lambda: notes.update_note(session, settings, actor, note_id, NoteUpdate(kind=kind)),
+    )
 
 
 @router.post("/b/{board_id}/notes/{note_id}/delete")
 def delete_note(
     request: Request, board_id: str, note_id: str, actor: ActorDep, session: SessionDep
 ) -> Response:
-    try:
-        notes.delete_note(session, actor, note_id)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(request, board_id, lambda: notes.delete_note(session, actor, note_id))
 
 
 @router.post("/b/{board_id}/notes/{note_id}/comments")
@@ -639,8 +646,8 @@ def set_status(
     settings: SettingsDep,
     status: Annotated[BoardStatus, Form()] = BoardStatus.open,
 ) -> Response:
-    try:
-        boards.update_board(session, settings, actor, BoardUpdate(status=status))
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request,
+        board_id,
+        lambda: boards.update_board(session, settings, actor, BoardUpdate(status=status)),
+    )

@@ -23,6 +23,7 @@ from app.web.pages import (
     _fragment_or_redirect,
     _public_base,
     _refuse,
+    apply_change,
     page,
     page_language,
 )
@@ -82,11 +83,7 @@ def _minutes_to_seconds(minutes: str) -> int:
 
 @router.post("/b/{board_id}/timer/stop")
 def stop_timer(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    try:
-        timer.stop_timer(session, actor)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(request, board_id, lambda: timer.stop_timer(session, actor))
 
 
 @router.post("/b/{board_id}/passcode")
@@ -98,11 +95,11 @@ def set_passcode(
     settings: SettingsDep,
     passcode: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
-    try:
-        boards.update_board(session, settings, actor, BoardUpdate(passcode=passcode))
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request,
+        board_id,
+        lambda: boards.update_board(session, settings, actor, BoardUpdate(passcode=passcode)),
+    )
 
 
 @router.post("/b/{board_id}/facilitators")
@@ -113,22 +110,16 @@ def add_facilitator(
     session: SessionDep,
     email: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    try:
-        sharing.add_facilitator(session, actor, email)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(request, board_id, lambda: sharing.add_facilitator(session, actor, email))
 
 
 @router.post("/b/{board_id}/facilitators/{facilitator_id}/remove")
 def remove_facilitator(
     request: Request, board_id: str, facilitator_id: str, actor: ActorDep, session: SessionDep
 ) -> Response:
-    try:
-        sharing.remove_facilitator(session, actor, facilitator_id)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request, board_id, lambda: sharing.remove_facilitator(session, actor, facilitator_id)
+    )
 
 
 @router.post("/b/{board_id}/template")

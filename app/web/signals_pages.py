@@ -13,7 +13,7 @@ from app.errors import PajaError
 from app.i18n import translations
 from app.schemas import FollowUpdate, MembershipUpdate, WorkGroupCreate
 from app.services import signals, work_groups
-from app.web.pages import _fragment_or_redirect, _refuse, _trigger, page_language
+from app.web.pages import _fragment_or_redirect, _refuse, _trigger, apply_change, page_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,22 +34,18 @@ def add_work_groups(
         data = WorkGroupCreate(names=[numbered.format(number=n) for n in range(1, count + 1)])
     else:
         data = WorkGroupCreate(name=name)
-    try:
-        work_groups.create(session, settings, actor, data)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request, board_id, lambda: work_groups.create(session, settings, actor, data)
+    )
 
 
 @router.post("/b/{board_id}/work-groups/{work_group_id}/delete")
 def delete_work_group(
     request: Request, board_id: str, work_group_id: str, actor: ActorDep, session: SessionDep
 ) -> Response:
-    try:
-        work_groups.delete(session, actor, work_group_id)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request, board_id, lambda: work_groups.delete(session, actor, work_group_id)
+    )
 
 
 @router.post("/b/{board_id}/me/group")
@@ -79,13 +75,13 @@ def assign_work_group(
     session: SessionDep,
     work_group_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    try:
-        work_groups.assign(
+    return apply_change(
+        request,
+        board_id,
+        lambda: work_groups.assign(
             session, actor, participant_id, MembershipUpdate(work_group_id=work_group_id or None)
-        )
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+        ),
+    )
 
 
 @router.post("/b/{board_id}/me/done")
@@ -106,11 +102,7 @@ def toggle_done(
 
 @router.post("/b/{board_id}/done/reset")
 def reset_done(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    try:
-        work_groups.reset_done(session, actor)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(request, board_id, lambda: work_groups.reset_done(session, actor))
 
 
 @router.post("/b/{board_id}/notes/{note_id}/reactions/{name}")
@@ -139,8 +131,8 @@ def follow(
     session: SessionDep,
     column_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    try:
-        signals.set_follow(session, actor, FollowUpdate(column_id=column_id or None))
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request,
+        board_id,
+        lambda: signals.set_follow(session, actor, FollowUpdate(column_id=column_id or None)),
+    )

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.api.deps import ActorDep, SessionDep
-from app.errors import InvalidInput, PajaError
+from app.errors import InvalidInput
 from app.schemas import VotingOpen
 from app.services import voting
-from app.web.pages import _fragment_or_redirect, _refuse
+from app.web.pages import apply_change
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,37 +39,25 @@ def open_round(
     max_per_note: Annotated[str, Form(max_length=20)] = "1",
     hide_results: Annotated[bool, Form()] = False,
 ) -> Response:
-    try:
-        voting.open_round(session, actor, _round(budget, max_per_note, hide_results))
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(
+        request,
+        board_id,
+        lambda: voting.open_round(session, actor, _round(budget, max_per_note, hide_results)),
+    )
 
 
 @router.post("/b/{board_id}/voting/close")
 def close_round(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    try:
-        voting.close_round(session, actor)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(request, board_id, lambda: voting.close_round(session, actor))
 
 
 @router.post("/b/{board_id}/voting/free")
 def free_voting(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    try:
-        voting.free_voting(session, actor)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(request, board_id, lambda: voting.free_voting(session, actor))
 
 
 @router.post("/b/{board_id}/columns/{column_id}/sort-by-votes")
 def sort_by_votes(
     request: Request, board_id: str, column_id: str, actor: ActorDep, session: SessionDep
 ) -> Response:
-    try:
-        voting.sort_column(session, actor, column_id)
-    except PajaError as error:
-        return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return apply_change(request, board_id, lambda: voting.sort_column(session, actor, column_id))
