@@ -186,7 +186,7 @@
     note.querySelectorAll("details[open]").forEach((details) => {
       const area = details.querySelector("textarea");
       const typing = area && area === active;
-      if (details.classList.contains("note-move") || details.classList.contains("comment-add") || typing) {
+      if (details.classList.contains("note-move") || details.classList.contains("note-moderate") || details.classList.contains("comment-add") || typing) {
         open.push({ name: details.classList[0], text: area ? area.value : null });
       }
     });
