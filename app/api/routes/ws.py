@@ -9,6 +9,7 @@ import json
 import time
 from collections import OrderedDict
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -121,6 +122,7 @@ class _Stream:
         self.frames_sent = 0
         # fast_acquire: an uncontended send must not cost an extra event-loop turn.
         self._send_lock = anyio.Lock(fast_acquire=True)
+        self._sending_since: float | None = None
 
     @property
     def _audience(self) -> Audience:
@@ -128,10 +130,10 @@ class _Stream:
 
     async def run(self, since: int | None) -> None:
         try:
-            await self._catch_up(since)
             async with anyio.create_task_group() as group:
-                group.start_soon(self._guarded, self._send_live, group.cancel_scope)
+                group.start_soon(self._guarded, partial(self._stream, since), group.cancel_scope)
                 group.start_soon(self._guarded, self._receive, group.cancel_scope)
+                group.start_soon(self._guarded, self._watch_sends, group.cancel_scope)
                 group.start_soon(self._guarded, self.subscriber.dropped.wait, group.cancel_scope)
         except* TimeoutError:
             self.subscriber.overflowed = True  # one send took too long: the client is stuck
@@ -153,6 +155,22 @@ class _Stream:
             await task()
         finally:
             scope.cancel()
+
+    async def _stream(self, since: int | None) -> None:
+        """What was missed, then live frames, in seq order."""
+        await self._catch_up(since)
+        await self._send_live()
+
+    async def _watch_sends(self) -> None:
+        """A send that does not finish in time means the client stopped reading while
+        the socket's buffers filled: TimeoutError ends the stream (see run). One check
+        every half timeout costs less than a timeout scope around every send."""
+        timeout = self.websocket.app.state.settings.ws_send_timeout_seconds
+        while True:
+            await anyio.sleep(timeout / 2)
+            started = self._sending_since
+            if started is not None and time.monotonic() - started > timeout:
+                raise TimeoutError
 
     async def _catch_up(self, since: int | None) -> None:
         head = self.subscriber.start_seq
@@ -227,12 +245,13 @@ class _Stream:
             await self._send(json.dumps(reply, ensure_ascii=False))
 
     async def _send(self, text: str) -> None:
-        """A send that does not finish in time means the client stopped reading while
-        the socket's buffers filled: TimeoutError ends the stream (see run)."""
-        timeout = self.websocket.app.state.settings.ws_send_timeout_seconds
+        """One frame; _watch_sends ends the stream when a send hangs."""
         async with self._send_lock:
-            with anyio.fail_after(timeout):
+            self._sending_since = time.monotonic()
+            try:
                 await self.websocket.send_text(text)
+            finally:
+                self._sending_since = None
         self.frames_sent += 1
         FRAMES.inc()
 
