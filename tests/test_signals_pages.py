@@ -71,6 +71,14 @@ def test_a_participant_picks_a_group_reacts_says_done_and_filters(
     assert " hidden>" in ben_note and " hidden>" not in anna_note
     unknown = client.post(f"/b/{board['id']}/notes/{mine['id']}/reactions/poop", headers=HTMX)
     assert unknown.status_code == 422
+    # The card's one reactions form: the pressed button says which reaction and which way.
+    card = f"/b/{board['id']}/notes/{mine['id']}/reactions"
+    taken_back = client.post(card, data={"reaction": "bulb:off"}, follow_redirects=False)
+    assert taken_back.status_code == 303
+    assert client.get(url).json()["viewer"]["reactions"].get(mine["id"], []) == []
+    given = client.post(card, data={"reaction": "heart:on"}, headers=HTMX)
+    assert '"mine": ["heart"]' in given.headers["HX-Trigger"]
+    assert client.post(card, data={"reaction": "poop:on"}, headers=HTMX).status_code == 422
 
 
 def test_follow_me_and_reset_from_the_facilitators_tools(

@@ -109,8 +109,18 @@
   function fragment(html) {
     const template = document.createElement("template");
     template.innerHTML = html.trim();
+    withHtmx(template.content);
     return template.content.firstElementChild;
   }
+
+  // Note cards mark their forms data-hx instead of repeating each action as hx-post (every
+  // card of every event would carry it twice); htmx is told here, before it looks.
+  function withHtmx(root) {
+    root.querySelectorAll("form[data-hx]:not([hx-post])").forEach((form) => {
+      form.setAttribute("hx-post", form.getAttribute("action"));
+    });
+  }
+  withHtmx(document);
 
   function insertAt(container, element, index) {
     const siblings = Array.from(container.children).filter((child) => child !== element);
@@ -220,11 +230,10 @@
     if (button) button.setAttribute("aria-pressed", voted ? "true" : "false");
     if (field) field.value = voted ? "false" : "true";
     const given = myReactions.get(id) || new Set();
-    note.querySelectorAll(".reaction-form").forEach((form) => {
-      const reaction = form.querySelector("button.reaction");
+    note.querySelectorAll("button.reaction").forEach((reaction) => {
       const pressed = given.has(reaction.dataset.reaction);
       reaction.setAttribute("aria-pressed", pressed ? "true" : "false");
-      form.querySelector("input[name=on]").value = pressed ? "false" : "true";
+      reaction.value = `${reaction.dataset.reaction}:${pressed ? "off" : "on"}`;
     });
     const filter = board.dataset.groupFilter || "";
     note.hidden = Boolean(filter) && note.dataset.workGroupId !== filter;

@@ -105,6 +105,20 @@ def reset_done(request: Request, board_id: str, actor: ActorDep, session: Sessio
     return apply_change(request, board_id, lambda: work_groups.reset_done(session, actor))
 
 
+@router.post("/b/{board_id}/notes/{note_id}/reactions")
+def react(
+    request: Request,
+    board_id: str,
+    note_id: str,
+    actor: ActorDep,
+    session: SessionDep,
+    reaction: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """The note card's one reactions form: the pressed button says "name:on" or "name:off"."""
+    name, _, state = reaction.partition(":")
+    return toggle_reaction(request, board_id, note_id, name, actor, session, on=state != "off")
+
+
 @router.post("/b/{board_id}/notes/{note_id}/reactions/{name}")
 def toggle_reaction(
     request: Request,
