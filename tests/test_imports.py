@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.exports.padlet import markdown_to_text
 from app.main import create_app
-from tests.conftest import PASSWORD, join
+from tests.conftest import PASSWORD, join, post_note
 from tests.test_exports import add_note, comment, export, vote
 from tests.wsutil import receive_events, stream_url, token_of
 
@@ -360,3 +360,22 @@ def test_padlet_markdown_becomes_plain_text() -> None:
         "Otsikko\n\n1. yksi\n2. kaksi\n\nrivi\nrivi 2\nrivi 3 koodi kuva"
     )
     assert markdown_to_text("<script>alert(1)</script> &amp;") == ("<script>alert(1)</script> &")
+
+
+def test_work_groups_come_back_from_a_backup(
+    client: TestClient, facilitator: dict[str, str], board: dict[str, Any]
+) -> None:
+    url = f"/api/v1/boards/{board['id']}"
+    made = client.post(f"{url}/work-groups", json={"names": ["LUOVAT", "ENNAKOINTI"]},
+                       headers=facilitator)  # fmt: skip
+    luovat = made.json()["work_groups"][0]["id"]
+    anna = join(client, board["id"], "Anna")
+    client.put(f"{url}/me", json={"work_group_id": luovat}, headers=anna)
+    post_note(client, board, anna, "Luovien alojen idea")
+    backup = client.get(f"{url}/export?format=json", headers=facilitator).content
+    restored = new_board_from(client, facilitator, backup, "application/json")
+    assert restored.status_code == 201, restored.text
+    copy = restored.json()
+    assert [g["name"] for g in copy["work_groups"]] == ["LUOVAT", "ENNAKOINTI"]
+    [note] = copy["notes"]
+    assert note["work_group_name"] == "LUOVAT"

@@ -60,6 +60,7 @@ class NoteBackup(_Part):
     how: str = _documented(200, default="")
     when: str = _documented(200, default="")
     color: NoteColor = NoteColor.yellow
+    work_group: str = Field(default="", description="The name of its author's work group.")
 
 
 class GroupBackup(_Part):
@@ -99,6 +100,7 @@ class Backup(_Part):
     board: BoardInfo
     columns: list[ColumnBackup] = []
     rows: list[RowBackup] = []
+    work_groups: list[str] = Field(default=[], description="The board's work groups, in order.")
 
 
 def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
@@ -126,6 +128,7 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
                 how=note.how,
                 when=note.when,
                 color=note.color,
+                work_group=note.work_group_name,
                 comments=[
                     CommentBackup(
                         id=c.id,
@@ -167,6 +170,7 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
             for c in snapshot.columns
         ],
         rows=[RowBackup(id=r.id, title=r.title, description=r.description) for r in snapshot.rows],
+        work_groups=[g.name for g in snapshot.work_groups],
     )
 
 

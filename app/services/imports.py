@@ -37,10 +37,11 @@ from app.models import (
     Participant,
     Role,
     Vote,
+    WorkGroup,
     utcnow,
 )
 from app.schemas import BoardSnapshot, ColumnCreate, ColumnPublic, RowCreate
-from app.services import boards, events, public, rows, visibility
+from app.services import boards, events, public, rows, visibility, work_groups
 from app.services.members import Actor, lock_board, require_facilitator, require_writable
 from app.services.text import clean
 
@@ -180,6 +181,7 @@ def _add_contents(
         targets_in_order.append(column)
     session.flush()
     row_ids = _add_rows(session, settings, board, backup)
+    work_group_ids = _add_work_groups(session, settings, board, backup)
     positions: dict[tuple[str, str | None], int] = {}
     made_groups = _add_groups(session, settings, board, targets_in_order, backup)
     written: list[tuple[Note, NoteBackup, int]] = []
@@ -214,6 +216,7 @@ def _add_contents(
                 updated_at=_moment(item.updated_at) if item.updated_at else created,
                 group_id=group.id if group else None,
                 color=item.color.value,
+                work_group_id=work_group_ids.get(item.work_group.strip().casefold()),
                 **_step_fields(settings, item),
             )
             positions[cell] += 1
@@ -258,6 +261,33 @@ def _add_contents(
         comments_added=comments,
         votes_added=votes,
     )
+
+
+def _add_work_groups(
+    session: Session, settings: Settings, board: Board, backup: Backup
+) -> dict[str, str]:
+    """The file's work groups on the board (a name the board has is that group; others are
+    added after the last, up to the board's limit), as name (casefolded) → group id."""
+    existing = work_groups.ordered(session, board.id)
+    found = {group.name.casefold(): group.id for group in existing}
+    added = False
+    names = [*backup.work_groups, *(n.work_group for c in backup.columns for n in c.notes)]
+    for raw in names:
+        name = _field(raw, N_("Group name"), settings.max_title_chars)
+        if not name or name.casefold() in found:
+            continue
+        if len(found) >= settings.max_work_groups_per_board:
+            raise LimitReached(
+                "A board can have at most {count} groups.",
+                count=settings.max_work_groups_per_board,
+            )
+        group = WorkGroup(board_id=board.id, name=name, position=len(found))
+        session.add(group)
+        found[name.casefold()] = group.id
+        added = True
+    if added:
+        work_groups.record_progress(session, board, "work_groups.changed")
+    return found
 
 
 def _add_rows(session: Session, settings: Settings, board: Board, backup: Backup) -> dict[str, str]:

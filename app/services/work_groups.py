@@ -73,7 +73,7 @@ def _count_by_group(
     return {group_id: count for group_id, count in rows}
 
 
-def _record_progress(session: Session, board: Board, type_: str = "participants.progress") -> None:
+def record_progress(session: Session, board: Board, type_: str = "participants.progress") -> None:
     session.flush()
     events.record(session, board, type_, progress(session, board.id).model_dump(mode="json"))
 
@@ -99,7 +99,7 @@ def create(session: Session, settings: Settings, actor: Actor, data: WorkGroupCr
             raise InvalidInput("There is already a group called {name}.", name=name)
         taken.add(name.casefold())
         session.add(WorkGroup(board_id=board.id, name=name, position=len(existing) + offset))
-    _record_progress(session, board, "work_groups.changed")
+    record_progress(session, board, "work_groups.changed")
     session.commit()
     return progress(session, board.id)
 
@@ -124,7 +124,7 @@ def update(
     for index, item in enumerate(groups):
         item.position = index
         session.add(item)
-    _record_progress(session, board, "work_groups.changed")
+    record_progress(session, board, "work_groups.changed")
     session.commit()
     return progress(session, board.id)
 
@@ -136,7 +136,7 @@ def delete(session: Session, actor: Actor, work_group_id: str) -> Progress:
     require_writable(board, actor)
     group = _find(ordered(session, board.id), work_group_id)
     session.delete(group)  # ON DELETE SET NULL ungroups its members and notes
-    _record_progress(session, board, "work_groups.changed")
+    record_progress(session, board, "work_groups.changed")
     session.commit()
     return progress(session, board.id)
 
@@ -164,7 +164,7 @@ def join_group(session: Session, actor: Actor, data: MembershipUpdate) -> Me:
     require_writable(board, actor)
     member = _member(session, board.id, actor.participant_id)
     if _set_group(session, member, data.work_group_id):
-        _record_progress(session, board)
+        record_progress(session, board)
         session.commit()
     return me(session, actor)
 
@@ -178,7 +178,7 @@ def assign(
     require_writable(board, actor)
     member = _member(session, board.id, participant_id)
     if _set_group(session, member, data.work_group_id):
-        _record_progress(session, board)
+        record_progress(session, board)
         session.commit()
     return participant_public(member)
 
@@ -204,7 +204,7 @@ def set_done(session: Session, actor: Actor, *, done: bool) -> Me:
     if member.done != done:
         member.done = done
         session.add(member)
-        _record_progress(session, board)
+        record_progress(session, board)
         session.commit()
     return me(session, actor)
 
@@ -220,7 +220,7 @@ def reset_done(session: Session, actor: Actor) -> Progress:
     for member in finished:
         member.done = False
         session.add(member)
-    _record_progress(session, board)
+    record_progress(session, board)
     session.commit()
     return progress(session, board.id)
 
