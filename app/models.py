@@ -327,6 +327,10 @@ class OwnTemplate(SQLModel, table=True):
     language: str = Language.fi.value
     columns: list[dict[str, str]] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+    # A grid board's rows ([{"title", "description"}]); empty for a board without rows.
+    rows: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class WorkGroup(SQLModel, table=True):

@@ -278,3 +278,22 @@ def test_a_board_saved_as_a_template_makes_new_boards_for_its_owner_only(
     assert client.delete(f"/api/v1/templates/{saved['id']}", headers=other).status_code == 404
     assert client.delete(f"/api/v1/templates/{saved['id']}", headers=facilitator).status_code == 204
     assert not any(t["own"] for t in client.get("/api/v1/templates", headers=facilitator).json())
+
+
+def test_a_grid_board_saved_as_a_template_keeps_its_rows(
+    client: TestClient, facilitator: dict[str, str]
+) -> None:
+    grid = client.post(
+        "/api/v1/boards",
+        json={"title": "Ruudukko", "template": "kaakkois-suomi-2021-grid"},
+        headers=facilitator,
+    ).json()
+    saved = client.post(
+        f"/api/v1/boards/{grid['id']}/template", json={"title": "Oma ruudukko"}, headers=facilitator
+    ).json()
+    assert [r["title"] for r in saved["rows"]] == [r["title"] for r in grid["rows"]]
+    created = client.post(
+        "/api/v1/boards", json={"title": "Uusi", "template": saved["id"]}, headers=facilitator
+    ).json()
+    assert len(created["columns"]) == 5
+    assert [r["title"] for r in created["rows"]] == ["A. Mikä toimii hyvin?", "B. Kehitettävää?"]

@@ -8,8 +8,8 @@ from app.config import Settings
 from app.db import begin_write
 from app.errors import InvalidInput, NotFound
 from app.i18n import N_
-from app.models import BoardColumn, OwnTemplate
-from app.schemas import TemplateColumn, TemplateOut, TemplateSave
+from app.models import BoardColumn, BoardRow, OwnTemplate
+from app.schemas import TemplateColumn, TemplateOut, TemplateRow, TemplateSave
 from app.services import templates
 from app.services.members import Actor, get_board, require_facilitator
 from app.services.text import clean
@@ -23,6 +23,7 @@ def template_out(row: OwnTemplate) -> TemplateOut:
         language=row.language,
         question=row.question,
         columns=[TemplateColumn.model_validate(c) for c in row.columns],
+        rows=[TemplateRow.model_validate(r) for r in row.rows or []],
         own=True,
     )
 
@@ -55,8 +56,8 @@ def find_template(session: Session, facilitator_id: str, template_id: str) -> Te
 def save_template(
     session: Session, settings: Settings, actor: Actor, owner_id: str, data: TemplateSave
 ) -> TemplateOut:
-    """The board's question, language and columns (with descriptions) as a new template
-    of the facilitator's own; the board itself is not changed."""
+    """The board's question, language, columns and grid rows (with descriptions) as a new
+    template of the facilitator's own; the board itself is not changed."""
     require_facilitator(actor)
     title = clean(data.title, field=N_("Title"), limit=settings.max_title_chars)
     begin_write(session)
@@ -66,12 +67,16 @@ def save_template(
         .where(BoardColumn.board_id == board.id)
         .order_by(col(BoardColumn.position))
     ).all()
+    grid = session.exec(
+        select(BoardRow).where(BoardRow.board_id == board.id).order_by(col(BoardRow.position))
+    ).all()
     row = OwnTemplate(
         owner_id=owner_id,
         title=title,
         question=board.question,
         language=board.language,
         columns=[{"title": c.title, "description": c.description} for c in columns],
+        rows=[{"title": r.title, "description": r.description} for r in grid],
     )
     session.add(row)
     session.commit()
