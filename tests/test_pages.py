@@ -154,3 +154,26 @@ def test_the_login_page_throttles_guessing(
     assert [a.status_code for a in answers] == [401, 401, 429]
     assert "Liian monta kirjautumisyritystä" in answers[-1].text
     assert int(answers[-1].headers["retry-after"]) >= 1
+
+
+def test_a_participants_page_has_the_tools_for_their_own_notes_only(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str]
+) -> None:
+    others = post_note(client, board, facilitator, "Fasilitaattorin esimerkki")
+    joined = client.post(f"/b/{board['id']}/join", data={"name": "Anna"}, follow_redirects=False)
+    assert joined.status_code == 303
+    client.post(
+        f"/b/{board['id']}/notes",
+        data={"column_id": board["columns"][0]["id"], "text": "Annan oma"},
+        follow_redirects=False,
+    )
+    page = client.get(f"/b/{board['id']}").text
+
+    def card_of(text: str) -> str:
+        before, after = page.split(text, 1)
+        return before.rsplit("<article", 1)[1] + after.split("</article>", 1)[0]
+
+    assert 'class="note-edit"' in card_of("Annan oma")
+    assert 'class="note-edit"' not in card_of("Fasilitaattorin esimerkki")
+    assert f'action="/b/{board["id"]}/notes/{others["id"]}/delete"' not in page
+    assert "note-facilitator" not in page  # a participant's page has no facilitator tools

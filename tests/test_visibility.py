@@ -91,6 +91,7 @@ def test_private_writing_withholds_text_on_the_websocket_until_reveal(
     assert revealed["type"] == "notes.revealed"
     assert [n["text"] for n in revealed["data"]["notes"]] == [SECRET]
     assert SECRET in revealed["html"]
+    assert 'class="note-edit"' not in revealed["html"]  # Ben cannot edit Anna's note anyway
     assert board_updated["data"]["private_writing"] is False
 
 

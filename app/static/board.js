@@ -453,8 +453,18 @@
       const cards = new Map(Array.from(template.content.children).map((card) => [card.id, card]));
       for (const note of event.data.notes) {
         const card = cards.get("note-" + note.id);
-        if (card) placeNote(note, card.outerHTML, !document.getElementById(card.id));
+        const shown = document.getElementById("note-" + note.id);
+        if (shown) {
+          // Its author (or a facilitator) has it already, with its tools: now it is public.
+          shown.classList.remove("note--private");
+          shown.dataset.visibility = "public";
+          const badge = shown.querySelector(".note-visibility");
+          if (badge) badge.remove();
+        } else if (card) {
+          placeNote(note, card.outerHTML, true);
+        }
       }
+      countWithheld();
     },
     "comment.created": (event) => {
       const list = document.getElementById("comments-" + event.data.note_id);

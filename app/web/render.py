@@ -103,7 +103,12 @@ def _event_payload(event: BoardEvent, language: str, audience: Audience) -> dict
     payload: dict[str, Any] = {"seq": event.seq, "type": type_, "data": data}
     partial = EVENT_PARTIALS.get(type_)
     if partial is not None:
-        payload["html"] = render(language, partial, **_partial_context(type_, data, event))
+        context = _partial_context(type_, data, event)
+        if type_ == "notes.revealed":
+            # Hundreds of cards at once: others' notes come without the tools to change
+            # them (their authors and the facilitators already have theirs).
+            context["compact_for_others"] = not audience.facilitator
+        payload["html"] = render(language, partial, **context)
     return payload
 
 
