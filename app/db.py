@@ -28,7 +28,9 @@ class BoardEvent:
     private, waiting for approval, or hidden): {"type", "data", "visible_to"} is what
     participants other than `visible_to` receive instead; facilitators get the event.
     An optional "own": {"type", "data"} is what `visible_to` receives, when even they may
-    not see all of `data` (a voter in a round whose results are hidden)."""
+    not see all of `data` (a voter in a round whose results are hidden). {"same": true}
+    says participants get the event's own data, but its HTML is drawn for them apart
+    (a reveal's cards without the tools to change others' notes)."""
 
     board_id: str
     seq: int
@@ -46,6 +48,8 @@ class BoardEvent:
         ):
             own = others.get("own")
             return (own["type"], own["data"]) if own else (self.type, self.data)
+        if others.get("same"):  # the same data, drawn differently for participants
+            return self.type, self.data
         return others["type"], others["data"]
 
 

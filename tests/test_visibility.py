@@ -255,3 +255,28 @@ def test_a_group_card_does_not_show_participants_a_note_they_may_not_see(
     assert event["data"]["note_ids"] == shown
     [group] = snapshot_of(client, board, ben)["groups"]
     assert group["note_ids"] == shown
+
+
+def test_a_reveal_is_encoded_apart_for_facilitators_and_participants(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str], db: Any
+) -> None:
+    """The hub shares one encoding among viewers only when an event says it may: a
+    reveal's cards differ (participants get no tools to change others' notes), so the
+    event must say so, or the first subscriber's bytes would go to everyone."""
+    from app.db import FACILITATORS, Audience
+    from app.services import events
+    from app.web.render import encode_events
+
+    anna = join(client, board["id"], "Anna")
+    set_modes(client, board, facilitator, private_writing=True)
+    post_note(client, board, anna, SECRET)
+    seq = snapshot_of(client, board, facilitator)["seq"]
+    client.post(board_url(board, "/reveal"), headers=facilitator)
+    with db.session() as session:
+        [revealed, _] = events.since(session, board["id"], seq, 10)
+    assert revealed.type == "notes.revealed" and revealed.for_others is not None
+    for_facilitators = json.loads(encode_events([revealed], "fi", FACILITATORS))["html"]
+    participant = Audience(facilitator=False)
+    for_participants = json.loads(encode_events([revealed], "fi", participant))["html"]
+    assert 'class="note-edit"' in for_facilitators
+    assert 'class="note-edit"' not in for_participants

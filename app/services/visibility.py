@@ -107,7 +107,9 @@ def _reveal(session: Session, board: Board) -> list[NotePublic]:
     data = {"notes": [public.as_data(n) for n in shown]}
     masked = {"notes": [{**note, "votes": None} for note in data["notes"]]}
     hidden = public.results_hidden(board)
-    others = {"type": "notes.revealed", "data": masked} if hidden else None
+    # Participants get their own encoding either way: their cards come without the tools
+    # to change others' notes (see web/render.py), and without counts in a hidden round.
+    others = {"type": "notes.revealed", "data": masked} if hidden else {"same": True}
     events.record(session, board, "notes.revealed", data, others)
     return shown
 
