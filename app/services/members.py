@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from app.db import begin_write
-from app.errors import BoardLocked, Forbidden, NotFound
-from app.models import Board, BoardStatus, Participant, Role
+from app.errors import BoardLocked, Forbidden, InvalidInput, NotFound
+from app.models import Board, BoardColumn, BoardStatus, Participant, Role
 from app.services.accounts import Principal
 
 
@@ -32,6 +32,14 @@ def get_board(session: Session, board_id: str) -> Board:
     if board is None:
         raise NotFound("There is no board at this address.")
     return board
+
+
+def column_on_board(session: Session, board_id: str, column_id: str) -> BoardColumn:
+    """The column a request names, or a 422: a column of another board is as unknown as none."""
+    column = session.get(BoardColumn, column_id)
+    if column is None or column.board_id != board_id:
+        raise InvalidInput("That column is not on this board.")
+    return column
 
 
 def lock_board(session: Session, board_id: str) -> Board:

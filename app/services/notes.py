@@ -10,11 +10,12 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
-from app.models import Board, BoardColumn, Comment, Note, NoteKind, Vote, VotingState, utcnow
+from app.models import Board, Comment, Note, NoteKind, Vote, VotingState, utcnow
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
 from app.services import events, groups, public, rows, visibility, voting, work_groups
 from app.services.members import (
     Actor,
+    column_on_board,
     lock_board,
     require_author_or_facilitator,
     require_facilitator,
@@ -30,7 +31,7 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
         return public.as_seen(board, actor, public.note_with_comments(session, earlier))
     require_writable(board, actor)
     text = clean(data.text, field=N_("Note"), limit=settings.max_note_chars)
-    column = _column_on_board(session, actor.board_id, data.column_id)
+    column = column_on_board(session, actor.board_id, data.column_id)
     row_id = _row_for(session, actor.board_id, data.row_id)
     total = session.exec(select(func.count()).where(Note.board_id == board.id)).one()
     if total >= settings.max_notes_per_board:
@@ -213,13 +214,6 @@ def _by_client_key(session: Session, actor: Actor, client_key: str) -> Note | No
     ).first()
 
 
-def _column_on_board(session: Session, board_id: str, column_id: str) -> BoardColumn:
-    column = session.get(BoardColumn, column_id)
-    if column is None or column.board_id != board_id:
-        raise InvalidInput("That column is not on this board.")
-    return column
-
-
 def _note_on_board(session: Session, actor: Actor, note_id: str) -> Note:
     return visibility.visible_note(session, actor, note_id)
 
@@ -248,7 +242,7 @@ def _move(
     """Place the note at `position` (0-based) in the cell (the column, or its row on a
     grid board) and renumber the cell densely, so a client can apply a move as "insert
     at index"."""
-    target = _column_on_board(session, note.board_id, column_id)
+    target = column_on_board(session, note.board_id, column_id)
     siblings = list(
         session.exec(
             select(Note)

@@ -11,10 +11,16 @@ from sqlmodel import Session, select
 
 from app.errors import InvalidInput
 from app.i18n import N_
-from app.models import BoardColumn, Reaction
+from app.models import Reaction
 from app.schemas import FollowOut, FollowUpdate, ReactionName, ReactionsOut
 from app.services import events, visibility
-from app.services.members import Actor, lock_board, require_facilitator, require_writable
+from app.services.members import (
+    Actor,
+    column_on_board,
+    lock_board,
+    require_facilitator,
+    require_writable,
+)
 
 # name → (emoji, what a screen reader says): the fixed set, in the order pages show it.
 REACTIONS = {
@@ -123,9 +129,7 @@ def set_follow(session: Session, actor: Actor, data: FollowUpdate) -> FollowOut:
     require_facilitator(actor)
     board = lock_board(session, actor.board_id)
     if data.column_id is not None:
-        column = session.get(BoardColumn, data.column_id)
-        if column is None or column.board_id != board.id:
-            raise InvalidInput("That column is not on this board.")
+        column_on_board(session, board.id, data.column_id)
     board.follow_column_id = data.column_id
     session.add(board)
     events.record(session, board, "board.follow", {"column_id": data.column_id})
