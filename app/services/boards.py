@@ -186,8 +186,7 @@ def update_board(
     )
     if "passcode" in changes:
         board.passcode_hash = passcodes.new_passcode_hash(settings, board.id, changes["passcode"])
-    snapshot = public.snapshot(session, board)
-    events.record(session, board, "board.updated", _board_fields(snapshot))
+    events.record(session, board, "board.updated", public.board_fields(session, board))
     session.commit()
     return public.snapshot(session, board, actor)
 
@@ -201,10 +200,6 @@ def delete_board(session: Session, actor: Actor) -> None:
     session.delete(board)
     session.info.setdefault(PENDING_EVENTS, []).append(farewell)
     session.commit()
-
-
-def _board_fields(snapshot: BoardSnapshot) -> dict:
-    return snapshot.model_dump(mode="json", exclude={"columns", "notes", "viewer"})
 
 
 def add_column(

@@ -183,6 +183,11 @@ def snapshot(
     )
 
 
+def board_fields(session: Session, board: Board) -> dict[str, Any]:
+    """What a board.updated event carries: the snapshot's board part, without the notes."""
+    return snapshot(session, board).model_dump(mode="json", exclude={"columns", "notes", "viewer"})
+
+
 def voting_of(board: Board) -> VotingPublic:
     return VotingPublic(
         state=VotingState(board.voting_state),

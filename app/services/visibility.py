@@ -115,9 +115,7 @@ def _reveal(session: Session, board: Board) -> list[NotePublic]:
 
 
 def _record_board(session: Session, board: Board) -> None:
-    snapshot = public.snapshot(session, board)
-    data = snapshot.model_dump(mode="json", exclude={"columns", "notes", "viewer"})
-    events.record(session, board, "board.updated", data)
+    events.record(session, board, "board.updated", public.board_fields(session, board))
 
 
 def approve(session: Session, actor: Actor, note_id: str) -> NotePublic:
