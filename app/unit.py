@@ -73,28 +73,30 @@ class Busy(PajaError):
 
 
 @dataclass(slots=True)
+class _Waiter:
+    """A change waiting for its turn; `refused` when the queue turned it away instead."""
+
+    called: anyio.Event = field(default_factory=anyio.Event)
+    refused: bool = False
+
+
+@dataclass(slots=True)
 class _Line:
     """One queue: whether a change holds the turn, and who waits for it, in order."""
 
     busy: bool = False
-    waiting: deque[anyio.Event] = field(default_factory=deque)
-
-
-# An admitted change waits at most this many times `max_wait` (the estimate can be low
-# when a burst starts after a quiet spell) before it is refused after all.
-GIVE_UP_FACTOR = 3.0
+    waiting: deque[_Waiter] = field(default_factory=deque)
 
 
 class WriteQueue:
     """Admits one change at a time per key, first come first served. Waiting costs a
     coroutine, not a thread or a connection. A change whose expected wait (changes ahead
-    × the recent time per change) passes `max_wait` is refused at once; an admitted one
-    is written, unless its wait passes GIVE_UP_FACTOR × `max_wait` (a stalled database),
-    when it is refused then."""
+    × the recent time per change) passes `max_wait` is refused at once; when changes
+    turn out slower than expected, the latest arrivals are refused as soon as that shows,
+    so the ones that stay are written within about `max_wait`."""
 
     def __init__(self, max_wait: float) -> None:
         self.max_wait = max_wait
-        self.give_up = GIVE_UP_FACTOR * max_wait
         self.seconds_per_change = FIRST_GUESS_SECONDS
         self._lines: dict[Hashable, _Line] = {}
 
@@ -118,30 +120,34 @@ class WriteQueue:
             yield
         finally:
             self._measured(time.perf_counter() - began)
+            self._trim(line)
             self._pass_on(key, line)
 
     async def _wait(self, line: _Line, key: Hashable) -> None:
-        turn = anyio.Event()
-        line.waiting.append(turn)
-        with anyio.move_on_after(self.give_up):
-            try:
-                await turn.wait()
-            except BaseException:  # timed out, or the request itself was cancelled
-                self._leave(line, key, turn)
-                raise
-            return
-        raise Busy(self._retry_after(self.expected_wait(key)))
+        waiter = _Waiter()
+        line.waiting.append(waiter)
+        try:
+            await waiter.called.wait()
+        except BaseException:  # the request itself was cancelled (the client left)
+            if waiter.called.is_set() and not waiter.refused:
+                self._pass_on(key, line)  # it had just been given the turn: hand it on
+            elif not waiter.refused:
+                line.waiting.remove(waiter)
+            raise
+        if waiter.refused:  # by then the changes ahead of it will have been written
+            raise Busy(max(1, math.ceil(self.max_wait / 2)))
 
-    def _leave(self, line: _Line, key: Hashable, turn: anyio.Event) -> None:
-        """Give up waiting; if the turn was handed over meanwhile, hand it on."""
-        if turn.is_set():
-            self._pass_on(key, line)
-        else:
-            line.waiting.remove(turn)
+    def _trim(self, line: _Line) -> None:
+        """Turn away the latest arrivals that could not be written within `max_wait`."""
+        room = int(self.max_wait / self.seconds_per_change)
+        while len(line.waiting) > max(room, 1):
+            waiter = line.waiting.pop()
+            waiter.refused = True
+            waiter.called.set()
 
     def _pass_on(self, key: Hashable, line: _Line) -> None:
         if line.waiting:
-            line.waiting.popleft().set()  # busy stays True: the turn goes straight to them
+            line.waiting.popleft().called.set()  # busy stays True: the turn is theirs
             return
         line.busy = False
         del self._lines[key]

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -258,8 +259,16 @@ class Suite:
         return self.match is None or re.search(self.match, label) is not None
 
     def next_port(self) -> int:
-        self.port += 1
-        return self.port
+        """The next port nothing listens on: other sessions on this machine run these
+        scenarios too, and a server that cannot bind must not be mistaken for theirs."""
+        while True:
+            self.port += 1
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", self.port))
+                except OSError:
+                    continue
+            return self.port
 
     def pair(self, scenario: str, label: str, args: list[str], clients: int, **kw: Any) -> None:
         """The same run against Paja and against the baseline."""

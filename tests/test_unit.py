@@ -49,31 +49,51 @@ def test_a_change_that_would_wait_too_long_is_refused_at_once() -> None:
     assert refusal.retry_after >= 29
 
 
-def test_a_waiter_that_gives_up_does_not_take_the_turn_with_it() -> None:
-    got_turn: list[str] = []
+def test_when_changes_turn_out_slow_the_latest_arrivals_are_refused() -> None:
+    written: list[int] = []
+    refused: list[int] = []
 
     async def main() -> None:
-        queue = WriteQueue(max_wait=0.05)
-        queue.seconds_per_change = 0.001  # admitted, then waits past 3 × max_wait
+        queue = WriteQueue(max_wait=0.1)
 
-        async def patient() -> None:
-            await anyio.sleep(0.3)  # arrives after the impatient one gave up
-            async with queue.turn("board"):
-                got_turn.append("patient")
-
-        async def impatient() -> None:
-            with pytest.raises(Busy):
+        async def change(number: int) -> None:
+            try:
                 async with queue.turn("board"):
-                    got_turn.append("impatient")
+                    written.append(number)
+            except Busy:
+                refused.append(number)
 
-        async with anyio.create_task_group() as group:
-            async with queue.turn("board"):
-                group.start_soon(impatient)
-                await anyio.sleep(0.25)  # the impatient one times out meanwhile
-            group.start_soon(patient)
+        async with anyio.create_task_group() as group, queue.turn("board"):
+            for number in range(10):  # admitted: 10 × 5 ms looks like 50 ms
+                group.start_soon(change, number)
+                await anyio.sleep(0)
+            queue.seconds_per_change = 0.05  # but each takes 50 ms: room for 2
 
     anyio.run(main)
-    assert got_turn == ["patient"]
+    assert written == [0, 1]  # the first in line keep their turns, in order
+    assert sorted(refused) == list(range(2, 10))
+
+
+def test_a_waiter_whose_client_left_does_not_take_the_turn_with_it() -> None:
+    written: list[str] = []
+
+    async def main() -> None:
+        queue = WriteQueue(max_wait=5)
+
+        async def change(name: str) -> None:
+            async with queue.turn("board"):
+                written.append(name)
+
+        async with anyio.create_task_group() as group, queue.turn("board"):
+            async with anyio.create_task_group() as leaving:
+                leaving.start_soon(change, "left")
+                await anyio.sleep(0.01)
+                leaving.cancel_scope.cancel()  # the client hung up while waiting
+            group.start_soon(change, "stayed")
+            await anyio.sleep(0.01)
+
+    anyio.run(main)
+    assert written == ["stayed"]
 
 
 def test_other_boards_do_not_wait() -> None:
