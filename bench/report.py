@@ -132,13 +132,15 @@ def at_once_table(runs: list[dict[str, Any]]) -> list[str]:
     ]
     for run in runs:
         if "delivery" not in run:
+            last = run.get("error", "").strip().splitlines()[-1:] or ["no result"]
+            lines.append(f"| {run['label']} | did not finish: {last[0][:80]} |")
             continue
         d = run["delivery"]
         others = {k: v for k, v in d["post_statuses"].items() if k != "201"}
         complete = run["clients"].get("listeners_with_every_note")
         listeners = f"{complete} of {run['options']['clients']}"
         lines.append(
-            f"| {run['label']} | {d['posted']} | {run.get('burst_stored', d['stored_201'])} "
+            f"| {run['label']} | {d['posted']} | {run.get('burst_stored') or d['stored_201']} "
             f"| {d.get('server_errors_5xx', 'n/a')} | {others or '–'} | {listeners} "
             f"| {d['latency_ms']['p50']} / {d['latency_ms']['p99']} | {d['post_ms']['p99']} "
             f"| {run['cpu']['server_cpu_s']} | {run.get('load_avg', ['n/a'])[0]} |"
