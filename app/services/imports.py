@@ -42,7 +42,7 @@ from app.models import (
 )
 from app.schemas import BoardSnapshot, ColumnCreate, ColumnPublic, RowCreate
 from app.services import boards, events, public, rows, visibility, work_groups
-from app.services.members import Actor, lock_board, require_facilitator, require_writable
+from app.services.members import Actor, lock_board, require_facilitator, require_unlocked
 from app.services.text import clean
 
 PADLET_TITLE = "Padlet"
@@ -93,7 +93,7 @@ def import_into(session: Session, settings: Settings, actor: Actor, upload: Uplo
     require_facilitator(actor)
     backup = read_upload(upload, language=actor.language)
     board = lock_board(session, actor.board_id)
-    require_writable(board, actor)
+    require_unlocked(board)
     result = _add_contents(session, settings, board, backup)
     session.commit()
     return result
