@@ -1,6 +1,7 @@
 // A refused action says why next to where it was tried. The server sends a refusal to the
-// page's alert region (#flash, far up the page); here it is shown instead right after the
-// form that was used, as an alert screen readers announce, until the next try succeeds.
+// page's alert region (#flash, far up the page), and a control known to be unusable has
+// its reason in a tooltip; here either is shown right after the form that was used, as an
+// alert screen readers announce, until the next try succeeds or a few seconds pass.
 (function () {
   "use strict";
 
@@ -22,6 +23,24 @@
     return place;
   }
 
+  function show(form, text) {
+    const place = placeFor(form);
+    place.textContent = text;
+    clearTimeout(place._paja_timer);
+    place._paja_timer = setTimeout(() => place.remove(), SHOWN_MS);
+  }
+
+  // A control that cannot be used now (a vote after the round closed) is not sent at all
+  // (board-move.js stops it); its reason, kept in its title, is said here instead.
+  document.addEventListener(
+    "click",
+    (event) => {
+      const button = event.target.closest && event.target.closest('button[aria-disabled="true"][title]');
+      if (button && button.title) show(button.closest("form") || button, button.title);
+    },
+    true
+  );
+
   document.body.addEventListener("htmx:beforeSwap", (event) => {
     const xhr = event.detail.xhr;
     if (!xhr || xhr.status < 400 || xhr.getResponseHeader("HX-Retarget") !== "#flash") return;
@@ -31,10 +50,7 @@
     const text = messageOf(xhr);
     if (!text) return;
     event.detail.shouldSwap = false;
-    const place = placeFor(form);
-    place.textContent = text;
-    clearTimeout(place._paja_timer);
-    place._paja_timer = setTimeout(() => place.remove(), SHOWN_MS);
+    show(form, text);
   });
 
   // A later success on the same form takes its old refusal away.
