@@ -127,7 +127,9 @@ def test_a_locked_board_keeps_its_results_in_sight(
     # The facilitator can still sort the frozen results into a theme.
     second = snapshot["notes"][1]
     made = server.api(
-        "POST", f"{base}/groups", json={"title": "Lukittu teema", "note_ids": [note["id"], second["id"]]}
+        "POST",
+        f"{base}/groups",
+        json={"title": "Lukittu teema", "note_ids": [note["id"], second["id"]]},
     )
     assert made["title"] == "Lukittu teema"
     expect(page.get_by_text("Lukittu teema")).to_be_visible()
