@@ -135,21 +135,26 @@ def test_a_locked_board_keeps_its_results_in_sight(
     expect(page.get_by_text("Lukittu teema")).to_be_visible()
 
 
-def test_a_refused_vote_says_why_next_to_the_button(
+def test_a_closed_round_shows_plain_counts_and_a_refusal_says_why(
     server: Server, board: dict[str, Any], new_context: NewContext
 ) -> None:
     base = f"/api/v1/boards/{board['id']}"
-    server.api("POST", f"{base}/voting", json={"budget": 2, "max_per_note": 1})
-    server.api("DELETE", f"{base}/voting")  # the round closes
+    server.api("POST", f"{base}/voting", json={"budget": 1, "max_per_note": 1})
+    first, second = server.api("GET", base)["notes"][:2]
     page = join(new_context(viewport=DESKTOP), board, "Myöhäinen")
-    note = server.api("GET", base)["notes"][0]
-    card = page.locator(f"#note-{note['id']}")
+    page.locator(f"#note-{first['id']} form[action$='/vote'] button").first.click()
+    card = page.locator(f"#note-{second['id']}")
     # aria-disabled keeps the button reachable: a keyboard user can still press it.
-    button = card.locator("form[action$='/vote'] button").first
-    button.focus()
+    page.locator(f"#note-{second['id']} form[action$='/vote'] button").first.focus()
     page.keyboard.press("Enter")
     refusal = card.locator(".refusal[role=alert]")
-    expect(refusal).to_have_text("Äänestyskierros ei ole auki.")
+    expect(refusal).to_have_text("Olet käyttänyt kaikki 1 ääntäsi.")
+
+    server.api("DELETE", f"{base}/voting")  # the round closes: plain counts, no buttons
+    counted = page.locator(f"#note-{first['id']} .note-votes")
+    expect(counted).to_be_visible()
+    expect(counted).to_contain_text("1")
+    expect(page.locator(f"#note-{first['id']} form.vote-form")).to_be_hidden()
 
 
 def test_the_front_page_asks_for_the_join_code_first(
