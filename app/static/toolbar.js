@@ -7,7 +7,6 @@
 
   const toolbar = document.getElementById("toolbar");
   if (!toolbar) return;
-  const board = document.getElementById("board");
   const tools = () => Array.from(toolbar.querySelectorAll("details.tool"));
   const QUIET_MS = 150; // a burst of events asks once
   const MAX_WAIT_MS = 800; // but never later than this after the first of them
@@ -25,10 +24,11 @@
     if (event.key !== "Escape") return;
     const open = tools().find((tool) => tool.open);
     if (!open) return;
+    // A section open inside the panel (grid rows, co-facilitators) closes first.
     const inner = event.target.closest && event.target.closest("details.tool details[open]");
-    if (inner) return; // a nested section closes itself first (the browser does not, so:)
-    open.open = false;
-    open.querySelector("summary").focus();
+    const closing = inner || open;
+    closing.open = false;
+    closing.querySelector("summary").focus();
   });
 
   document.addEventListener("click", (event) => {
@@ -58,8 +58,9 @@
     }
     asking = true;
     try {
-      const lang = board ? board.dataset.lang : "";
-      const response = await fetch(`${toolbar.dataset.refresh}?lang=${encodeURIComponent(lang)}`, {
+      // No ?lang=: the server picks the page's language the same way (and a ?lang= would
+      // also remember it as this person's choice).
+      const response = await fetch(toolbar.dataset.refresh, {
         credentials: "same-origin",
         headers: { Accept: "text/html" },
       });

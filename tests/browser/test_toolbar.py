@@ -89,12 +89,28 @@ def test_panels_float_over_the_board_and_close_with_escape(
         page.keyboard.press("Escape")
         expect(page.locator(f"#tool-{tool} > .tool-panel")).to_be_hidden()
         expect(summary).to_be_focused()
+    # A section open inside a panel closes first, then the panel.
+    page.locator("#tool-more > summary").click()
+    page.locator("#rows-admin > summary").click()
+    page.get_by_label("Uusi rivi").focus()
+    page.keyboard.press("Escape")
+    expect(page.locator("#rows-admin")).not_to_have_attribute("open", "")
+    expect(page.locator("#tool-more > .tool-panel")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#tool-more > .tool-panel")).to_be_hidden()
     # One panel at a time.
     page.locator("#tool-share > summary").click()
     page.locator("#tool-voting > summary").click()
     expect(page.locator("details.tool[open]")).to_have_count(1)
     page.keyboard.press("Escape")
     page.screenshot(path=str(SCREENSHOTS / "facilitator-toolbar.png"))
+    phone = facilitator_page(new_context, board)
+    phone.set_viewport_size({"width": 390, "height": 844})
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the facilitator's page scrolls sideways by {overflow} px"
+    phone.locator("#tool-writing > summary").click()
+    panel = phone.locator("#tool-writing > .tool-panel").bounding_box()
+    assert panel is not None and panel["x"] >= 0 and panel["x"] + panel["width"] <= 390, panel
 
 
 def test_the_facilitators_first_card_is_near_the_top(
