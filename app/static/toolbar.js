@@ -23,7 +23,8 @@
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
     const open = tools().find((tool) => tool.open);
-    if (!open) return;
+    // Escape elsewhere on the page (in a note's menu) is not the toolbar's to take.
+    if (!open || (!toolbar.contains(event.target) && event.target !== document.body)) return;
     // A section open inside the panel (grid rows, co-facilitators) closes first.
     const inner = event.target.closest && event.target.closest("details.tool details[open]");
     const closing = inner || open;
