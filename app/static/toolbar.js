@@ -105,7 +105,11 @@
     showTimer();
   }
 
-  document.addEventListener("paja:event", schedule);
+  // Events that change nothing the toolbar shows do not ask.
+  const UNRELATED = new Set(["comment.created", "reaction.changed", "column.sorted"]);
+  document.addEventListener("paja:event", (event) => {
+    if (!UNRELATED.has(event.detail && event.detail.type)) schedule();
+  });
   // A page that comes back online may have missed events it then catches up on; those
   // arrive as paja:event too. A refused or accepted form post also asks (a change that
   // made no event, like a bad number, still settles the buttons).
