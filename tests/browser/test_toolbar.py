@@ -103,6 +103,7 @@ def test_panels_float_over_the_board_and_close_with_escape(
     page.locator("#tool-voting > summary").click()
     expect(page.locator("details.tool[open]")).to_have_count(1)
     page.keyboard.press("Escape")
+    page.evaluate("document.activeElement.blur()")
     page.screenshot(path=str(SCREENSHOTS / "facilitator-toolbar.png"))
     phone = facilitator_page(new_context, board)
     phone.set_viewport_size({"width": 390, "height": 844})
@@ -160,8 +161,10 @@ def test_a_closed_round_shows_plain_counts_and_a_refusal_says_why(
     page = join(new_context(viewport=DESKTOP), board, "Myöhäinen")
     page.locator(f"#note-{first['id']} form[action$='/vote'] button").first.click()
     card = page.locator(f"#note-{second['id']}")
+    other = card.locator("form[action$='/vote'] button").first
+    expect(other).to_have_attribute("aria-disabled", "true")  # the vote was counted
     # aria-disabled keeps the button reachable: a keyboard user can still press it.
-    page.locator(f"#note-{second['id']} form[action$='/vote'] button").first.focus()
+    other.focus()
     page.keyboard.press("Enter")
     refusal = card.locator(".refusal[role=alert]")
     expect(refusal).to_have_text("Olet käyttänyt kaikki 1 ääntäsi.")
