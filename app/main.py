@@ -22,6 +22,7 @@ from app.api.routes import (
     rows,
     sharing,
     signals,
+    themes,
     voting,
     ws,
 )
@@ -34,6 +35,8 @@ from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
 from app.ratelimit import RateLimits
 from app.services import events
+from app.themes import model as embedding_model
+from app.themes.worker import EmbeddingWorker
 from app.web import (
     exports_pages,
     grid_pages,
@@ -43,6 +46,7 @@ from app.web import (
     pages,
     sharing_pages,
     signals_pages,
+    theme_pages,
     voting_pages,
 )
 from app.web.render import encode_events
@@ -85,6 +89,18 @@ def _counting(publish: Callable[[list[BoardEvent]], None]) -> Callable[[list[Boa
     return publish_and_count
 
 
+def _observed(
+    publish: Callable[[list[BoardEvent]], None], observe: Callable[[list[BoardEvent]], None]
+) -> Callable[[list[BoardEvent]], None]:
+    """Committed events go to the hub, then to an observer (the embeddings worker)."""
+
+    def publish_and_observe(events: list[BoardEvent]) -> None:
+        publish(events)
+        observe(events)
+
+    return publish_and_observe
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging()
@@ -94,12 +110,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_overflow=settings.db_max_overflow,
     )
     hub = build_hub(settings, db)
-    db.publish = _counting(hub.publish)
+    theme_worker = EmbeddingWorker(db)
+    db.publish = _observed(_counting(hub.publish), theme_worker.notice)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
+        if settings.theme_engine != "lexical" and embedding_model.available():
+            theme_worker.start()
         yield
+        await run_in_threadpool(theme_worker.stop)
         await hub.close()
         db.dispose()
 
@@ -107,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.hub = hub
+    app.state.theme_worker = theme_worker
     app.state.rate_limits = RateLimits(settings)
     app.state.snapshot_cache = ws.SnapshotCache()
     errors_http.install(app)
@@ -122,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exports.router,
         sharing.router,
         signals.router,
+        themes.router,
         ws.router,
     ):
         app.include_router(router, prefix="/api/v1")
@@ -134,6 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(info_pages.router)
     app.include_router(sharing_pages.router)
     app.include_router(signals_pages.router)
+    app.include_router(theme_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)
     app.add_middleware(
