@@ -33,8 +33,6 @@ def suggest(notes: Sequence[NoteText], language: str, engine: ThemeEngine) -> Su
     words = [text.words(note.text, language) for note in notes]
     clusters = cluster(engine.similarity(notes, language), engine.threshold)
     titler = Titler([note.text for note in notes], words, language)
-    themes = [
-        Theme(titler.title(members), [notes[i].id for i in members]) for members in clusters
-    ]
+    themes = [Theme(titler.title(members), [notes[i].id for i in members]) for members in clusters]
     same = [[notes[i].id for i in members] for members in duplicates.duplicates(words)]
     return Suggestions(themes, same, engine.name)

@@ -15,6 +15,7 @@ WORD = re.compile(r"[^\W\d_]{2,}")
 # stems (ohjaus, ohjauks-, ohjau-), which share their beginning.
 PREFIX = 5
 
+
 def _set(listed: str) -> frozenset[str]:
     return frozenset(listed.split())
 

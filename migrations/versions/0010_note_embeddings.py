@@ -39,9 +39,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("note_id", name=op.f("pk_note_embeddings")),
     )
     with op.batch_alter_table("note_embeddings", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_note_embeddings_board_id"), ["board_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_note_embeddings_board_id"), ["board_id"], unique=False)
 
 
 def downgrade() -> None:
