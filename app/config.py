@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     # Theme suggestions (app/themes): which engine, and the bounds that keep a request short.
     theme_engine: Literal["auto", "lexical", "embedding"] = "auto"
     theme_max_notes: int = Field(default=2000, ge=2)
-    theme_embed_on_demand: int = Field(default=200, ge=0)
+    theme_embed_on_demand: int = Field(default=50, ge=0)
     theme_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("frame_ancestors")

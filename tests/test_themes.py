@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.db import Database
-from app.models import NoteEmbedding
+from app.models import Note, NoteEmbedding
 from app.themes import model
 from tests.conftest import join, post_note
 from tests.test_pages import sign_in
@@ -196,12 +196,15 @@ def test_the_board_shows_the_suggestion_tool_to_facilitators_only(
     assert 'id="theme-suggestions"' in page.text and "theme-suggestions.js" in page.text
 
 
-@NEEDS_MODEL
+ONLY_EMBEDDING = pytest.mark.parametrize(
+    "settings", [pytest.param("embedding", marks=NEEDS_MODEL)], indirect=True
+)
+
+
+@ONLY_EMBEDDING
 def test_embeddings_are_computed_in_the_background_and_follow_edits(
     client: TestClient, board: dict[str, Any], db: Database, facilitator: dict[str, str]
 ) -> None:
-    if client.app.state.settings.theme_engine != "embedding":
-        pytest.skip("one engine is enough")
     note = post_note(client, board, facilitator, "Ohjaajien täydennyskoulutus")
     first = _wait_for_vector(db, note["id"], None)
     client.patch(
@@ -221,3 +224,33 @@ def _wait_for_vector(db: Database, note_id: str, old: str | None) -> str:
                 return row.text_hash
         time.sleep(0.05)
     raise AssertionError("the worker stored no embedding")
+
+
+def _write_behind_the_workers_back(db: Database, board: dict[str, Any], texts: list[str]) -> None:
+    """Notes no event announced (as after an import or a restart): no embeddings yet."""
+    with db.session() as session:
+        for position, text in enumerate(texts):
+            column = board["columns"][2]["id"]
+            session.add(Note(board_id=board["id"], column_id=column, text=text, position=position))
+        session.commit()
+
+
+@ONLY_EMBEDDING
+def test_missing_embeddings_beyond_the_bound_never_hang_a_request(
+    client: TestClient, board: dict[str, Any], db: Database, facilitator: dict[str, str]
+) -> None:
+    settings = client.app.state.settings
+    settings.theme_embed_on_demand = 1
+    _write_behind_the_workers_back(db, board, NOTES)
+    column = {"column_id": board["columns"][2]["id"]}
+    busy = _suggest(client, board, facilitator, **column)
+    assert busy.status_code == 503 and busy.headers["Retry-After"]
+    settings.theme_engine = "auto"
+    answered = _suggest(client, board, facilitator, **column)
+    assert answered.status_code == 200
+    settings.theme_engine = "embedding"
+    deadline = time.monotonic() + 60
+    while (response := _suggest(client, board, facilitator, **column)).status_code == 503:
+        assert time.monotonic() < deadline, "the worker never caught up"
+        time.sleep(0.2)
+    assert response.json()["engine"] == "embedding"

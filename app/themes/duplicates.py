@@ -24,23 +24,22 @@ def duplicates(words: Sequence[Sequence[Word]]) -> list[list[int]]:
     if matrix.shape[1] == 0:
         return []
     overlap = (matrix @ matrix.T).tocoo()
+    rows, cols, shared = overlap.row, overlap.col, overlap.data
+    smaller = np.minimum(sizes[rows], sizes[cols])
+    larger = np.maximum(sizes[rows], sizes[cols])
+    same = (
+        (rows < cols)
+        & (shared >= MIN_SHARED)
+        & (shared >= MIN_CONTAINED * smaller)
+        & (larger - shared <= MAX_EXTRA_WORDS)
+    )
     parent = list(range(len(keys)))
-    for i, j, shared in zip(overlap.row, overlap.col, overlap.data, strict=True):
-        if i < j and _same(int(shared), sizes[i], sizes[j]):
-            _union(parent, int(i), int(j))
+    for i, j in zip(rows[same], cols[same], strict=True):
+        _union(parent, int(i), int(j))
     groups: dict[int, list[int]] = {}
     for index in range(len(keys)):
         groups.setdefault(_find(parent, index), []).append(index)
     return [members for members in groups.values() if len(members) >= 2]
-
-
-def _same(shared: int, size_a: int, size_b: int) -> bool:
-    smaller, larger = sorted((size_a, size_b))
-    return (
-        shared >= MIN_SHARED
-        and shared >= MIN_CONTAINED * smaller
-        and larger - shared <= MAX_EXTRA_WORDS
-    )
 
 
 def _incidence(keys: list[set[str]]) -> tuple[csr_matrix, np.ndarray]:

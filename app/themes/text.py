@@ -73,6 +73,7 @@ def _stemmer(language: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(LANGUAGES[language])
 
 
+@lru_cache(maxsize=20_000)
 def language_of(text: str, default: str) -> str:
     """The language whose stop words the note uses most; the board's when none do."""
     tokens = [token.lower() for token in WORD.findall(text)]
@@ -81,15 +82,22 @@ def language_of(text: str, default: str) -> str:
     return best if counts[best] > counts.get(default, 0) else default
 
 
-def words(text: str, default_language: str) -> list[Word]:
+@lru_cache(maxsize=100_000)
+def _stem(language: str, word: str) -> str:
+    """Workshop notes repeat their words: each is stemmed once per process."""
+    return _stemmer(language).stemWord(word)
+
+
+ANY_STOP_WORD = frozenset().union(*STOP_WORDS.values())
+
+
+@lru_cache(maxsize=20_000)
+def words(text: str, default_language: str) -> tuple[Word, ...]:
     """The note's content words, stemmed in the note's own language."""
     language = language_of(text, default_language)
-    stop = STOP_WORDS[language]
-    stem = _stemmer(language).stemWord
     found = []
     for token in WORD.findall(text):
         lowered = token.lower()
-        if lowered in stop or any(lowered in other for other in STOP_WORDS.values()):
-            continue
-        found.append(Word(token, stem(lowered)))
-    return found
+        if lowered not in ANY_STOP_WORD:
+            found.append(Word(token, _stem(language, lowered)))
+    return tuple(found)
