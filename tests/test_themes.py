@@ -140,6 +140,7 @@ def test_more_notes_than_the_limit_is_a_clear_409(
     assert "Choose one column" in response.json()["detail"]
 
 
+@pytest.mark.all_backends
 def test_accepting_a_suggestion_makes_a_theme_live_for_everyone(
     client: TestClient, board: dict[str, Any], facilitator: dict[str, str], written: Any
 ) -> None:
@@ -202,6 +203,7 @@ ONLY_EMBEDDING = pytest.mark.parametrize(
 
 
 @ONLY_EMBEDDING
+@pytest.mark.all_backends
 def test_embeddings_are_computed_in_the_background_and_follow_edits(
     client: TestClient, board: dict[str, Any], db: Database, facilitator: dict[str, str]
 ) -> None:

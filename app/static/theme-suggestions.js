@@ -54,16 +54,21 @@
     input.value = title;
     const notes = document.createElement("ul");
     const chosen = new Set(ids);
+    const rows = new Map();
+    function leaveOut(id) {
+      chosen.delete(id);
+      highlight([id], false);
+      rows.get(id)?.remove();
+      if (chosen.size < 2) dismiss();
+    }
     for (const id of ids) {
       const li = document.createElement("li");
+      rows.set(id, li);
       const span = document.createElement("span");
       span.textContent = noteText(id) + " ";
       const out = button(text("LeaveOut"), () => {
-        chosen.delete(id);
-        highlight([id], false);
-        li.remove();
-        if (chosen.size < 2) dismiss();
-        else notes.querySelector("button")?.focus();
+        leaveOut(id);
+        if (item.isConnected) notes.querySelector("button")?.focus();
       });
       out.setAttribute("aria-label", text("LeaveOut") + ": " + noteText(id));
       li.append(span, out);
@@ -73,9 +78,10 @@
     actions.className = "actions";
     function dismiss() {
       highlight([...chosen], false);
+      const hadFocus = item.contains(document.activeElement);
       const next = item.nextElementSibling || item.previousElementSibling;
       item.remove();
-      (next?.querySelector("input") || form.querySelector("button")).focus();
+      if (hadFocus) (next?.querySelector("input") || form.querySelector("button")).focus();
     }
     const accept = button(acceptLabel, async () => {
       accept.disabled = true;
@@ -88,7 +94,10 @@
       accept.disabled = false;
       if (response && response.ok) {
         say(text("Created", { title: input.value }));
+        const themed = [...chosen];
         dismiss();
+        // A note now in a theme leaves the other suggestions (a duplicate may be in one).
+        list.dispatchEvent(new CustomEvent("paja:themed", { detail: themed }));
         return;
       }
       const problem = response ? await response.json().catch(() => ({})) : {};
@@ -96,6 +105,10 @@
     });
     actions.append(accept, button(text("Dismiss"), dismiss));
     item.append(h, label, input, notes, actions);
+    list.addEventListener("paja:themed", (event) => {
+      if (!item.isConnected) return;
+      for (const id of event.detail) if (chosen.has(id)) leaveOut(id);
+    });
     item.addEventListener("focusin", () => highlight([...chosen], true));
     item.addEventListener("focusout", () => highlight([...chosen], false));
     item.addEventListener("mouseenter", () => highlight([...chosen], true));
