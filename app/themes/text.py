@@ -94,7 +94,8 @@ ANY_STOP_WORD = frozenset().union(*STOP_WORDS.values())
 @lru_cache(maxsize=20_000)
 def words(text: str, default_language: str) -> tuple[Word, ...]:
     """The note's content words, stemmed in the note's own language."""
-    language = language_of(text, default_language)
+    fallback = default_language if default_language in LANGUAGES else "en"
+    language = language_of(text, fallback)
     found = []
     for token in WORD.findall(text):
         lowered = token.lower()

@@ -18,12 +18,13 @@ router = APIRouter(prefix="/boards/{board_id}", tags=["themes"])
     responses=errors(401, 403, 404, 409, 422, 503),
 )
 def suggest_themes(
-    body: SuggestionRequest,
     request: Request,
     actor: ActorDep,
     session: SessionDep,
     settings: SettingsDep,
+    body: SuggestionRequest | None = None,
 ) -> ThemeSuggestionsPublic:
     """Themes and duplicates among the notes not yet in a theme (one column, or all)."""
     worker = request.app.state.theme_worker
-    return service.suggest(session, settings, actor, body.column_id, worker)
+    column_id = body.column_id if body is not None else None
+    return service.suggest(session, settings, actor, column_id, worker)
