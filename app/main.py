@@ -23,6 +23,7 @@ from app.api.routes import (
     rows,
     sharing,
     signals,
+    themes,
     voting,
     ws,
 )
@@ -42,6 +43,8 @@ from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
 from app.ratelimit import RateLimits
 from app.services import events
+from app.themes import model as embedding_model
+from app.themes.worker import EmbeddingWorker
 from app.unit import Units
 from app.web import (
     exports_pages,
@@ -52,6 +55,7 @@ from app.web import (
     pages,
     sharing_pages,
     signals_pages,
+    theme_pages,
     toolbar_pages,
     voting_pages,
 )
@@ -95,6 +99,18 @@ def _counting(publish: Callable[[list[BoardEvent]], None]) -> Callable[[list[Boa
     return publish_and_count
 
 
+def _observed(
+    publish: Callable[[list[BoardEvent]], None], observe: Callable[[list[BoardEvent]], None]
+) -> Callable[[list[BoardEvent]], None]:
+    """Committed events go to the hub, then to an observer (the embeddings worker)."""
+
+    def publish_and_observe(events: list[BoardEvent]) -> None:
+        publish(events)
+        observe(events)
+
+    return publish_and_observe
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging()
@@ -104,12 +120,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_overflow=settings.db_max_overflow,
     )
     hub = build_hub(settings, db)
-    db.publish = _counting(hub.publish)
+    theme_worker = EmbeddingWorker(db)
+    db.publish = _observed(_counting(hub.publish), theme_worker.notice)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
+        if settings.theme_engine != "lexical" and embedding_model.available():
+            theme_worker.start()
         yield
+        await run_in_threadpool(theme_worker.stop)
         await hub.close()
         db.dispose()
 
@@ -118,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = db
     app.state.units = Units(db, settings.write_wait_seconds)
     app.state.hub = hub
+    app.state.theme_worker = theme_worker
     app.state.rate_limits = RateLimits(settings)
     app.state.snapshot_cache = ws.SnapshotCache()
     errors_http.install(app)
@@ -133,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exports.router,
         sharing.router,
         signals.router,
+        themes.router,
         ws.router,
     ):
         app.include_router(router, prefix="/api/v1")
@@ -145,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(info_pages.router)
     app.include_router(sharing_pages.router)
     app.include_router(signals_pages.router)
+    app.include_router(theme_pages.router)
     app.include_router(toolbar_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)
