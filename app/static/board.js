@@ -184,33 +184,31 @@
     sumGroupVotes();
     if (state) restoreState(element, state, list);
     if (created && !ownNotes.has(data.id)) announceNewNote(data.column_id);
-    if (moved && state && state.hadFocus) announceMove(element, list);
+    const menuFocus = Boolean(window.PajaCard && window.PajaCard.menuHolds(data.id));
+    if (moved && menuFocus) document.dispatchEvent(new CustomEvent("paja:reveal", { detail: { list } }));
+    if (moved && ((state && state.hadFocus) || menuFocus)) announceMove(element, list);
   }
 
-  // What a re-rendered note should keep: the focused control, the open Move menu, and
-  // text being typed into its edit or comment box.
+  // What a re-rendered note should keep: the focused control, its comments opened with
+  // a comment being typed, and its long text opened.
   function saveState(note) {
     const active = note.contains(document.activeElement) ? document.activeElement : null;
     const keyed = active && active.closest("[data-focus]");
-    const open = [];
-    note.querySelectorAll("details[open]").forEach((details) => {
-      const area = details.querySelector("textarea");
-      const typing = area && area === active;
-      if (details.classList.contains("note-move") || details.classList.contains("note-moderate") || details.classList.contains("comment-add") || typing) {
-        open.push({ name: details.classList[0], text: area ? area.value : null });
-      }
-    });
-    return { hadFocus: Boolean(active), focusKey: keyed ? keyed.dataset.focus : null, open };
+    const box = note.querySelector(".comments");
+    const area = box && box.querySelector("textarea");
+    const text = note.querySelector(".note-text");
+    return {
+      hadFocus: Boolean(active),
+      focusKey: keyed ? keyed.dataset.focus : null,
+      commentsOpen: Boolean(box && !box.hidden),
+      comment: area ? area.value : null,
+      expanded: Boolean(text && text.classList.contains("is-open")),
+    };
   }
 
   function restoreState(note, state, list) {
-    for (const { name, text } of state.open) {
-      const details = note.querySelector("details." + name);
-      if (!details) continue;
-      details.open = true;
-      const area = details.querySelector("textarea");
-      if (area && text !== null) area.value = text;
-    }
+    if (state.commentsOpen) document.dispatchEvent(new CustomEvent("paja:open-comments", { detail: { note, text: state.comment } }));
+    if (state.expanded) document.dispatchEvent(new CustomEvent("paja:expand", { detail: { note } }));
     if (!state.hadFocus) return;
     // On a phone only one column shows: follow the note to its column first.
     document.dispatchEvent(new CustomEvent("paja:reveal", { detail: { list } }));
@@ -218,27 +216,31 @@
     target.focus();
   }
 
+  // The viewer's own marks on a card that is the same for everyone: their notes, votes,
+  // reactions, the facilitator's selection for a theme, and the discussion-group filter.
   function decorate(note) {
     const id = note.dataset.noteId;
     const mine = isFacilitator || ownNotes.has(id);
     note.classList.toggle("note--mine", mine);
-    const owner = note.querySelector(".owner-actions");
-    if (owner) owner.hidden = !mine;
-    const voted = votedNotes.has(id) || (myVotes.get(id) || 0) > 0;
-    const button = note.querySelector("button.vote");
-    const field = note.querySelector(".vote-form input[name=on]");
-    if (button) button.setAttribute("aria-pressed", voted ? "true" : "false");
-    if (field) field.value = voted ? "false" : "true";
+    note.classList.toggle("note--own", ownNotes.has(id));
     const given = myReactions.get(id) || new Set();
-    note.querySelectorAll("button.reaction").forEach((reaction) => {
-      const pressed = given.has(reaction.dataset.reaction);
-      reaction.setAttribute("aria-pressed", pressed ? "true" : "false");
-      reaction.value = `${reaction.dataset.reaction}:${pressed ? "off" : "on"}`;
+    note.querySelectorAll(".reaction-used").forEach((used) => {
+      used.classList.toggle("is-mine", given.has(used.dataset.reaction));
     });
     const filter = board.dataset.groupFilter || "";
     note.hidden = Boolean(filter) && note.dataset.workGroupId !== filter;
     decorateVoting(note, id);
+    // The projector shows the counts, not the controls.
+    if (board.dataset.view === "public") note.querySelectorAll(".note-foot").forEach((foot) => (foot.inert = true));
+    document.dispatchEvent(new CustomEvent("paja:decorate", { detail: { note } }));
   }
+
+  // What the page's other scripts ask about this viewer (board-card.js, composer.js).
+  window.PajaBoard = {
+    mine: (id) => isFacilitator || ownNotes.has(id),
+    reactions: (id) => myReactions.get(id) || new Set(),
+    isFacilitator,
+  };
 
   // --- voting rounds: the rules come from the #voting section the last event drew ---
   function votingRules() {
@@ -281,20 +283,53 @@
     }
   }
 
+  // The vote button toggles this viewer's vote; in a round that allows several votes on
+  // one note it adds one, and a "−" beside it takes one back.
   function decorateVoting(note, id) {
     const rules = votingRules();
     const mine = myVotes.get(id) || 0;
+    const stack = board.dataset.voteStack === "true";
+    const voted = votedNotes.has(id) || mine > 0;
+    const button = note.querySelector("button.vote");
+    if (!button) return;
     const reason = voteRefusal(rules, mine);
-    markDisabled(note.querySelector("button.vote"), reason);
-    markDisabled(note.querySelector("button.vote-add"), reason);
-    const remove = note.querySelector("button.vote-remove");
-    if (remove) {
-      if (mine === 0 || rules.state === "closed") remove.setAttribute("aria-disabled", "true");
-      else remove.removeAttribute("aria-disabled");
+    button.setAttribute("aria-pressed", voted ? "true" : "false");
+    button.value = stack || !voted ? "true" : "false";
+    markDisabled(button, reason);
+    const form = button.form;
+    let remove = form.querySelector("button.vote-remove");
+    let count = form.querySelector(".my-vote-count");
+    let why = form.querySelector(".vote-refusal");
+    if (stack && !remove) {
+      remove = document.createElement("button");
+      remove.type = "submit";
+      remove.name = "on";
+      remove.value = "false";
+      remove.className = "vote-remove";
+      remove.dataset.focus = "vote-remove";
+      remove.innerHTML = '<span aria-hidden="true">−</span><span class="visually-hidden"></span>';
+      remove.lastChild.textContent = board.dataset.textRemoveVote || "";
+      count = document.createElement("span");
+      count.className = "my-votes";
+      count.innerHTML = '<span class="visually-hidden"></span><span class="my-vote-count"></span>';
+      count.firstChild.textContent = (board.dataset.textYourVotes || "") + " ";
+      form.append(count, remove);
+      count = count.querySelector(".my-vote-count");
+    } else if (!stack && remove) {
+      remove.remove();
+      form.querySelector(".my-votes").remove();
+      count = null;
     }
-    const count = note.querySelector(".my-vote-count");
     if (count) count.textContent = String(mine);
-    const why = note.querySelector(".vote-refusal");
+    if (remove && (mine === 0 || rules.state === "closed")) remove.setAttribute("aria-disabled", "true");
+    else if (remove) remove.removeAttribute("aria-disabled");
+    if (reason && !why) {
+      why = document.createElement("span");
+      why.className = "vote-refusal visually-hidden";
+      why.id = "vote-refusal-" + id;
+      form.append(why);
+      button.setAttribute("aria-describedby", why.id);
+    }
     if (why) why.textContent = reason;
   }
 
@@ -372,7 +407,7 @@
     document.querySelectorAll(".group").forEach((group) => {
       let sum = 0;
       let hidden = false; // "–": a voting round hides the counts until it closes
-      group.querySelectorAll(".note-votes .vote-count").forEach((count) => {
+      group.querySelectorAll(".note .vote-count").forEach((count) => {
         hidden = hidden || count.textContent.trim() === "–";
         sum += Number(count.textContent) || 0;
       });
@@ -470,6 +505,8 @@
       const list = document.getElementById("comments-" + event.data.note_id);
       if (list && !document.getElementById("comment-" + event.data.id)) {
         list.appendChild(fragment(event.html));
+        const count = list.closest(".note").querySelector(".comment-count");
+        if (count) count.textContent = String(list.children.length);
       }
     },
     "vote.changed": (event) => {
@@ -573,12 +610,9 @@
       document.dispatchEvent(new CustomEvent("paja:timer"));
     },
     "reaction.changed": (event) => {
-      const list = document.getElementById("reactions-" + event.data.note_id);
-      if (!list) return;
-      list.querySelectorAll("button.reaction").forEach((button) => {
-        const count = event.data.reactions[button.dataset.reaction] || 0;
-        button.querySelector(".reaction-count").textContent = count ? String(count) : "";
-      });
+      document.dispatchEvent(new CustomEvent("paja:reactions", { detail: event.data }));
+      const note = document.getElementById("note-" + event.data.note_id);
+      if (note) decorate(note);
     },
     "participants.progress": (event) => showProgress(event),
     "work_groups.changed": (event) => showProgress(event),
@@ -722,6 +756,7 @@
     const note = document.getElementById("note-" + event.detail.id);
     if (note) decorate(note);
     say(board.dataset.textNoteAdded || "");
+    document.dispatchEvent(new CustomEvent("paja:sent", { detail: event.detail }));
   });
   document.body.addEventListener("paja:reacted", (event) => {
     myReactions.set(event.detail.id, new Set(event.detail.mine));
@@ -734,6 +769,8 @@
     button.setAttribute("aria-pressed", event.detail.done ? "true" : "false");
     button.textContent = event.detail.done ? button.dataset.textDone : button.dataset.textNotDone;
     button.form.querySelector("input[name=on]").value = event.detail.done ? "false" : "true";
+    const summary = document.querySelector(".my-controls-button");
+    if (summary) summary.classList.toggle("is-done", Boolean(event.detail.done));
   });
   document.body.addEventListener("paja:voted", (event) => {
     if (typeof event.detail.mine === "number") setMyVotes(event.detail.id, event.detail.mine);
@@ -744,19 +781,35 @@
 
   // A note that could not be sent (offline, server restarting) stays in its form, with
   // its key, and is sent again when the connection returns; the key makes the server
-  // answer a repeat with the note it already has instead of a duplicate.
+  // answer a repeat with the note it already has instead of a duplicate. A server that
+  // answers 503 (busy) is asked again after the Retry-After it gives.
   function resendPending() {
     document.querySelectorAll("form.note-form[data-pending]").forEach((form) => {
       delete form.dataset.pending;
       if (window.htmx) window.htmx.trigger(form, "submit");
     });
   }
-  document.body.addEventListener("htmx:sendError", (event) => {
-    const form = event.detail.elt && event.detail.elt.closest("form.note-form");
-    if (!form) return;
+  function holdForLater(form) {
     form.dataset.pending = "true";
     const notice = form.querySelector(".pending-note");
     if (notice) notice.hidden = false;
+  }
+  document.body.addEventListener("htmx:sendError", (event) => {
+    const form = event.detail.elt && event.detail.elt.closest("form.note-form");
+    if (form) holdForLater(form);
+  });
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const form = event.detail.elt && event.detail.elt.closest("form.note-form");
+    const xhr = event.detail.xhr;
+    if (!form || !xhr || xhr.status !== 503) return;
+    holdForLater(form);
+    const seconds = Number(xhr.getResponseHeader("Retry-After"));
+    const wait = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) : 2;
+    setTimeout(() => {
+      if (!document.contains(form) || !form.dataset.pending) return;
+      delete form.dataset.pending;
+      if (window.htmx) window.htmx.trigger(form, "submit");
+    }, wait * 1000 * (1 + Math.random() / 4));
   });
   window.addEventListener("online", resendPending);
   connection.addEventListener("paja:online", resendPending);
