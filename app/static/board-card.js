@@ -317,6 +317,8 @@
       return;
     }
     if (target.closest("[data-close]")) return close(true);
+    const question = target.closest(".board-header .question");
+    if (question) question.classList.toggle("is-open");
     if (open && !open.popover.contains(target)) close(false);
   });
   document.addEventListener("change", (event) => {

@@ -90,5 +90,26 @@
   // any draft this browser still keeps for it.
   document.body.addEventListener("htmx:load", (event) => forms(event.detail.elt).forEach(restore));
 
+  // Open on focus; close (when empty) once the focus has gone and any click has landed,
+  // so the cards below do not move under a pointer that is pressing one of them.
+  let pressing = false;
+  document.addEventListener("pointerdown", () => (pressing = true), true);
+  document.addEventListener("focusin", (event) => {
+    const form = event.target instanceof Element && event.target.closest("form.note-form");
+    if (form) form.classList.add("is-open");
+  });
+  document.addEventListener("focusout", (event) => {
+    const form = event.target instanceof Element && event.target.closest("form.note-form");
+    if (!form || form.contains(event.relatedTarget)) return;
+    const shut = () => {
+      const area = form.querySelector("textarea");
+      if (!form.contains(document.activeElement) && area && !area.value) form.classList.remove("is-open");
+    };
+    if (!pressing) return shut();
+    document.addEventListener("click", () => setTimeout(shut, 0), { once: true, capture: true });
+  });
+  document.addEventListener("pointerup", () => setTimeout(() => (pressing = false), 0), true);
+
+  board.classList.add("has-script");
   forms(document).forEach(restore);
 })();

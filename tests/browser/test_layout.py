@@ -124,8 +124,8 @@ def test_phone_shows_one_column_at_a_time_with_a_switcher(
 
     # Moved to the next column by keyboard, the note is followed there.
     note = mine.nth(0)
-    note.locator(".note-move summary").click()
-    note.locator("[data-focus=move-right]").focus()
+    note.locator(".note-menu-button").click()
+    page.locator("#note-menu [data-focus=move-right]").focus()
     page.keyboard.press("Enter")
     expect(page.locator(f"#notes-{demo_board['columns'][1]['id']} .note-text").last).to_have_text(
         "Toka"
@@ -142,7 +142,9 @@ def test_projector_view_is_large_read_only_and_live(
     )
     page.locator("#connection[data-state=online]").wait_for()
     assert len(visible_columns(page)) == len(demo_board["columns"])
-    expect(page.locator(".note textarea:visible, .note button:visible")).to_have_count(0)
+    # The same compact cards, read-only: their counts show, their controls do nothing.
+    expect(page.locator(".note textarea, .note-menu-button:visible")).to_have_count(0)
+    expect(page.locator(".note-foot:not([inert])")).to_have_count(0)
     expect(page.locator(".note-form")).to_have_count(0)
     expect(page.locator(".projector-join")).to_contain_text(demo_board["join_code"])
     size = page.evaluate(
@@ -153,4 +155,4 @@ def test_projector_view_is_large_read_only_and_live(
     server.note(demo_board, "Uusi ajatus projektorille", column=4)
     column = demo_board["columns"][4]["id"]
     expect(page.locator(f"#notes-{column} .note-text")).to_have_text(["Uusi ajatus projektorille"])
-    expect(page.locator(f"#notes-{column} button:visible")).to_have_count(0)
+    expect(page.locator(f"#notes-{column} .note-foot")).to_have_js_property("inert", True)
