@@ -12,6 +12,7 @@
   const picker = document.getElementById("reaction-picker");
   const selection = document.getElementById("theme-selection");
   const selected = new Set();
+  const COLOURS = new Set(["yellow", "green", "blue", "pink", "purple", "grey"]);
   let open = null; // { popover, noteId, kind: "menu" | "react" }
 
   function viewer() {
@@ -72,8 +73,8 @@
 
   // --- the action menu ------------------------------------------------------------------
   function applies(when, note, noteId) {
-    const kind = note.dataset.kind;
-    const seen = note.dataset.visibility;
+    const kind = note.classList.contains("note--next-step") ? "next_step" : "note";
+    const seen = note.dataset.visibility || "public";
     const grouped = Boolean(note.dataset.groupId);
     switch (when) {
       case "mine":
@@ -109,7 +110,8 @@
     const edit = parts.querySelector(".note-edit textarea");
     if (edit) edit.value = text;
     const colour = parts.querySelector(".note-color select");
-    if (colour) colour.value = note.dataset.color || "yellow";
+    const named = Array.from(note.classList).find((name) => COLOURS.has(name.slice(6)));
+    if (colour) colour.value = named ? named.slice(6) : "yellow";
     note.querySelectorAll(".next-step-fields [data-field]").forEach((field) => {
       const input = parts.querySelector(`.next-step-form [name="${field.dataset.field}"]`);
       if (input) input.value = field.querySelector("dd").textContent;
@@ -187,43 +189,6 @@
     const first = picker.querySelector("button.reaction");
     if (first) first.focus();
   }
-
-  // The card's one reactions control: only the reactions given, with their counts.
-  const reactionSet = new Map();
-  const reactionTemplate = document.getElementById("reaction-picker-template");
-  if (reactionTemplate) {
-    reactionTemplate.content.querySelectorAll("button.reaction").forEach((button) => {
-      reactionSet.set(button.dataset.reaction, {
-        emoji: button.querySelector("[aria-hidden]").textContent,
-        label: button.querySelector(".visually-hidden").textContent,
-      });
-    });
-  }
-  document.addEventListener("paja:reactions", (event) => {
-    const control = document.getElementById("reactions-" + event.detail.note_id);
-    if (!control) return;
-    const title = control.querySelector(".visually-hidden");
-    const parts = [title];
-    for (const [name, { emoji, label }] of reactionSet) {
-      const count = event.detail.reactions[name] || 0;
-      if (!count) continue;
-      const used = document.createElement("span");
-      used.className = "reaction-used";
-      used.dataset.reaction = name;
-      used.innerHTML = '<span aria-hidden="true"></span><span class="visually-hidden"></span> <span class="reaction-count"></span>';
-      used.children[0].textContent = emoji;
-      used.children[1].textContent = " " + label;
-      used.children[2].textContent = String(count);
-      parts.push(used);
-    }
-    if (parts.length === 1) {
-      const none = document.createElement("span");
-      none.setAttribute("aria-hidden", "true");
-      none.textContent = "☺";
-      parts.push(none);
-    }
-    control.replaceChildren(...parts);
-  });
 
   // --- comments, opened in place from their count --------------------------------------
   function openComments(note, text) {

@@ -216,9 +216,71 @@
     target.focus();
   }
 
+  // --- a card's small controls: live cards travel lean (text, meta, "⋯"); the page adds
+  // the reactions, comments and vote controls here, with the counts the card carries.
+  const controls = document.getElementById("card-controls");
+  const commentBox = document.getElementById("card-comments");
+  const reactionNames = new Map();
+  const namesTemplate = document.getElementById("reaction-names");
+  if (namesTemplate) {
+    namesTemplate.content.querySelectorAll("[data-reaction]").forEach((name) => {
+      reactionNames.set(name.dataset.reaction, { emoji: name.dataset.emoji, label: name.textContent });
+    });
+  }
+
+  function fromTemplate(template, id, url) {
+    const holder = document.createElement("template");
+    holder.innerHTML = template.innerHTML.replaceAll("__NOTE__", id).replaceAll("__URL__", url);
+    withHtmx(holder.content);
+    return holder.content;
+  }
+
+  function hydrate(note) {
+    if (!controls || note.querySelector(".vote-form")) return;
+    const id = note.dataset.noteId;
+    const menu = note.querySelector(".note-menu-button");
+    if (!menu) return;
+    const parts = fromTemplate(controls, id, menu.getAttribute("href"));
+    note.prepend(parts.querySelector(".drag-handle"));
+    menu.before(parts);
+    if (!note.querySelector(".comments") && commentBox) note.append(fromTemplate(commentBox, id, ""));
+    const list = note.querySelector(".comment-list");
+    note.querySelector(".comment-count").textContent = list && list.children.length ? String(list.children.length) : "";
+    note.querySelector(".vote-count").textContent = note.dataset.votes || "0";
+    showReactions(note, JSON.parse(note.dataset.reactions || "{}"));
+    if (window.htmx) window.htmx.process(note);
+  }
+
+  // The card's one reactions control: only the reactions given, with their counts.
+  function showReactions(note, counts) {
+    const control = note.querySelector(".note-react");
+    if (!control) return;
+    const parts = [control.querySelector(".visually-hidden")];
+    for (const [name, { emoji, label }] of reactionNames) {
+      const count = counts[name] || 0;
+      if (!count) continue;
+      const used = document.createElement("span");
+      used.className = "reaction-used";
+      used.dataset.reaction = name;
+      used.innerHTML = '<span aria-hidden="true"></span><span class="visually-hidden"></span> <span class="reaction-count"></span>';
+      used.children[0].textContent = emoji;
+      used.children[1].textContent = " " + label;
+      used.children[2].textContent = String(count);
+      parts.push(used);
+    }
+    if (parts.length === 1) {
+      const none = document.createElement("span");
+      none.setAttribute("aria-hidden", "true");
+      none.textContent = "☺";
+      parts.push(none);
+    }
+    control.replaceChildren(...parts);
+  }
+
   // The viewer's own marks on a card that is the same for everyone: their notes, votes,
   // reactions, the facilitator's selection for a theme, and the discussion-group filter.
   function decorate(note) {
+    hydrate(note);
     const id = note.dataset.noteId;
     const mine = isFacilitator || ownNotes.has(id);
     note.classList.toggle("note--mine", mine);
@@ -359,6 +421,8 @@
     document.querySelectorAll(".vote-count").forEach((count) => {
       if (votes === null) count.textContent = "–";
       else if (count.dataset.noteId in votes) count.textContent = votes[count.dataset.noteId];
+      const note = count.closest(".note");
+      if (note) note.dataset.votes = count.textContent;
     });
   }
 
@@ -513,6 +577,8 @@
       const counts = document.querySelectorAll(`.vote-count[data-note-id="${event.data.note_id}"]`);
       const shown = event.data.votes === null ? "–" : event.data.votes;
       counts.forEach((count) => (count.textContent = shown));
+      const voted = document.getElementById("note-" + event.data.note_id);
+      if (voted) voted.dataset.votes = String(shown);
       sumGroupVotes();
       // Only the voter's own copy of the event says how many votes are theirs.
       if (typeof event.data.mine === "number") {
@@ -610,9 +676,11 @@
       document.dispatchEvent(new CustomEvent("paja:timer"));
     },
     "reaction.changed": (event) => {
-      document.dispatchEvent(new CustomEvent("paja:reactions", { detail: event.data }));
       const note = document.getElementById("note-" + event.data.note_id);
-      if (note) decorate(note);
+      if (!note) return;
+      note.dataset.reactions = JSON.stringify(event.data.reactions);
+      showReactions(note, event.data.reactions);
+      decorate(note);
     },
     "participants.progress": (event) => showProgress(event),
     "work_groups.changed": (event) => showProgress(event),
