@@ -68,10 +68,13 @@ def _seed(client: TestClient, app: Any, notes: int) -> tuple[dict[str, Any], lis
     return board, people
 
 
-def _event_bytes(client: TestClient, app: Any, board: dict[str, Any], author: dict[str, str]) -> dict[str, int]:
+def _event_bytes(
+    client: TestClient, app: Any, board: dict[str, Any], author: dict[str, str]
+) -> dict[str, int]:
     text = ("Ohjauksen palvelulupaus yhteiseksi koko maakuntaan: " * 5)[:200]
     column = board["columns"][0]["id"]
-    client.post(f"/api/v1/boards/{board['id']}/notes", json={"column_id": column, "text": text}, headers=author)
+    body = {"column_id": column, "text": text}
+    client.post(f"/api/v1/boards/{board['id']}/notes", json=body, headers=author)
     with app.state.db.session() as session:
         seq = client.get(f"/api/v1/boards/{board['id']}", headers=author).json()["seq"]
         [event] = events.since(session, board["id"], seq - 1, 1)

@@ -491,7 +491,8 @@ def note_page(request: Request, board_id: str, note_id: str, session: SessionDep
     snapshot = boards.board_snapshot(session, actor)
     note = next((n for n in snapshot.notes if n.id == note_id), None)
     if note is None:
-        return error_page(request, 404, say(request, NotFound("There is no such note on this board.")))
+        missing = NotFound("There is no such note on this board.")
+        return error_page(request, 404, say(request, missing))
     column = next((c.title for c in snapshot.columns if c.id == note.column_id), "")
     return page(
         request,

@@ -9,7 +9,8 @@ from typing import Any
 from playwright.sync_api import Page
 
 MEASURE = """(longId) => {
-  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const shown = (el) =>
+    el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
   const cards = Array.from(document.querySelectorAll('.note[data-note-id]')).filter(shown);
   const rects = cards.map((card) => card.getBoundingClientRect());
   const W = window.innerWidth, H = window.innerHeight;
@@ -20,7 +21,8 @@ MEASURE = """(longId) => {
     .map((card) => card.getBoundingClientRect().height)
     .sort((a, b) => a - b);
   const long = longId && document.getElementById('note-' + longId);
-  const adds = Array.from(document.querySelectorAll('section.column[data-column-id]')).map((column) => {
+  const columns = document.querySelectorAll('section.column[data-column-id]');
+  const adds = Array.from(columns).map((column) => {
     const add = column.querySelector('[data-add-note]');
     return add ? add.getBoundingClientRect().bottom + window.scrollY : null;
   });

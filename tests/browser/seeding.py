@@ -35,7 +35,7 @@ def seed_workshop(server: Server, title: str = "Valtakunnallinen ELO-foorumi") -
     base = f"/api/v1/boards/{board['id']}/notes"
     count = 0
     for column in range(len(board["columns"])):
-        for index in range(NOTES_PER_COLUMN):
+        for _ in range(NOTES_PER_COLUMN):
             author = tokens[count % len(tokens)]
             text = long_text() if count == 1 else texts[count % len(texts)]
             note = server.note(board, text, column=column, token=author)
