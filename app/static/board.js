@@ -246,7 +246,7 @@
     if (!note.querySelector(".comments") && commentBox) note.append(fromTemplate(commentBox, id, ""));
     const list = note.querySelector(".comment-list");
     note.querySelector(".comment-count").textContent = list && list.children.length ? String(list.children.length) : "";
-    note.querySelector(".vote-count").textContent = note.dataset.votes || "0";
+    note.querySelectorAll(".vote-count").forEach((count) => (count.textContent = note.dataset.votes || "0"));
     showReactions(note, JSON.parse(note.dataset.reactions || "{}"));
     if (window.htmx) window.htmx.process(note);
   }
@@ -471,9 +471,10 @@
     document.querySelectorAll(".group").forEach((group) => {
       let sum = 0;
       let hidden = false; // "–": a voting round hides the counts until it closes
-      group.querySelectorAll(".note .vote-count").forEach((count) => {
-        hidden = hidden || count.textContent.trim() === "–";
-        sum += Number(count.textContent) || 0;
+      group.querySelectorAll(".note").forEach((note) => {
+        const votes = note.dataset.votes || "0";
+        hidden = hidden || votes === "–";
+        sum += Number(votes) || 0;
       });
       const total = group.querySelector(".group-vote-count");
       if (total) total.textContent = hidden ? "–" : String(sum);

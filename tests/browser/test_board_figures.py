@@ -16,6 +16,8 @@ from tests.browser.figures import measure
 from tests.browser.seeding import seed_workshop
 
 WIDE = {"width": 1440, "height": 900}
+# Seeding 72 notes with votes and comments over HTTP takes a while on a busy CI machine.
+pytestmark = pytest.mark.timeout(300)
 
 
 @pytest.fixture(scope="module")

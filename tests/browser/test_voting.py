@@ -33,12 +33,13 @@ def test_a_hidden_round_live_from_opening_to_results(
     )
     expect(add).to_be_focused()
     # Ben sees no count while the round hides them.
-    expect(ben.locator(f"#note-{notes[0]['id']} .vote-count")).to_have_text("–")
+    expect(ben.locator(f"#note-{notes[0]['id']} .vote .vote-count")).to_have_text("–")
     assert run_axe(anna) == []
 
     server.api("DELETE", f"/api/v1/boards/{board['id']}/voting")
-    expect(ben.locator(f"#note-{notes[0]['id']} .vote-count")).to_have_text("2")
-    expect(ben.locator(f"#note-{notes[0]['id']} .vote-count")).to_be_visible()
+    # The round has closed: the count as plain text on the card.
+    expect(ben.locator(f"#note-{notes[0]['id']} .note-votes .vote-count")).to_have_text("2")
+    expect(ben.locator(f"#note-{notes[0]['id']} .note-votes")).to_be_visible()
     expect(ben.locator("#voting")).to_contain_text("Äänestyskierros on päättynyt.")
     expect(anna.locator(f"#note-{notes[1]['id']} button.vote")).to_have_attribute(
         "aria-disabled", "true"
