@@ -322,5 +322,15 @@
     markEdges();
   });
 
+  // The board's question is one line until clicked or focused (its whole text is read out).
+  function focusableQuestion() {
+    const question = document.querySelector(".board-header .question");
+    if (question) question.tabIndex = 0;
+  }
+  focusableQuestion();
+  document.addEventListener("paja:event", (event) => {
+    if (event.detail.type === "board.updated") focusableQuestion();
+  });
+
   window.PajaCard = { menuHolds: (id) => Boolean(open && open.noteId === id && open.popover.contains(document.activeElement)) };
 })();

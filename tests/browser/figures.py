@@ -29,7 +29,8 @@ MEASURE = """(longId) => {
   const visibleAdds = Array.from(document.querySelectorAll('[data-add-note]')).filter(shown)
     .map((add) => add.getBoundingClientRect().bottom);
   return {
-    first_card_top: rects.length ? Math.min(...rects.map((r) => r.top)) + window.scrollY : null,
+    first_card_top: rects.length ? rects[0].top + window.scrollY : null,  // the first column's
+    highest_card_top: rects.length ? Math.min(...rects.map((r) => r.top)) + window.scrollY : null,
     whole_cards: whole.length,
     median_short_card: short.length ? short[Math.floor(short.length / 2)] : null,
     long_card: long ? long.getBoundingClientRect().height : null,

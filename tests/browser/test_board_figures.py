@@ -30,6 +30,7 @@ def test_a_participants_first_screen_is_the_board(
 ) -> None:
     page = join(new_context(viewport=WIDE), workshop, "Anna")
     figures = measure(page, workshop["long_note_id"])
+    print("participant 1440x900", figures)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "board-laptop.png")
     assert figures["first_card_top"] <= 260, figures
@@ -52,6 +53,7 @@ def test_a_facilitators_board_starts_near_the_top(
     page = sign_in(new_context(viewport=WIDE), f"/b/{workshop['id']}")
     page.locator("#connection[data-state=online]").wait_for()
     figures = measure(page, workshop["long_note_id"])
+    print("facilitator 1440x900", figures)
     page.screenshot(path=SCREENSHOTS / "board-facilitator.png")
     assert figures["first_card_top"] <= 340, figures
 
@@ -65,6 +67,7 @@ def test_a_phone_during_private_writing_shows_notes(
         phone = new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
         page = join(phone, workshop, "Pia")
         figures = measure(page, workshop["long_note_id"])
+        print("phone 390x844, private writing", figures)
         page.screenshot(path=SCREENSHOTS / "board-phone.png")
     finally:
         server.api("PATCH", url, json={"private_writing": False})
