@@ -97,3 +97,29 @@ def test_ctrl_enter_sends_and_a_reload_keeps_an_unsent_draft(
     page.reload()
     expect(page.locator(f"#note-text-{second}")).to_have_value("")
     assert server.order(board)[:2] == [["Lähetetty näppäimillä"], ["Puolivalmis ajatus"]]
+
+
+def test_a_busy_server_is_asked_again_after_retry_after(
+    server: Server, new_context: NewContext
+) -> None:
+    """A 503 with Retry-After (the write queue is full) keeps the note in its form, says so,
+    and sends it again after the wait: it arrives once."""
+    board = server.new_board()
+    page = join(new_context(), board, "Kiire")
+    column = board["columns"][0]["id"]
+    refused: list[str] = []
+
+    def busy_once(route: Any) -> None:
+        if not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=503, headers={"Retry-After": "1"}, body="busy")
+        else:
+            route.continue_()
+
+    page.route(f"**/b/{board['id']}/notes", busy_once)
+    page.locator(f"#note-text-{column}").fill("Ruuhkassa kirjoitettu")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(f"#note-form-{column} .pending-note")).to_be_visible()
+    expect(page.locator(f"#notes-{column} .note-text")).to_have_text(["Ruuhkassa kirjoitettu"])
+    assert len(refused) == 1
+    assert server.order(board)[0] == ["Ruuhkassa kirjoitettu"]
