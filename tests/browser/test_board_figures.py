@@ -46,7 +46,6 @@ def test_a_participants_first_screen_is_the_board(
     expect(long_card.locator(".note-more")).to_have_text("Näytä vähemmän")
 
 
-@pytest.mark.xfail(reason="needs the facilitator's one-row toolbar (h-toolbar)", strict=False)
 def test_a_facilitators_board_starts_near_the_top(
     workshop: dict[str, Any], new_context: NewContext
 ) -> None:
