@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=30, ge=0)
+    # A change that would wait longer than this for its turn to write is refused with
+    # 503 and Retry-After instead (app/unit.py).
+    write_wait_seconds: float = Field(default=10.0, gt=0)
     # Microsoft Teams: lets Teams frame the board, join and tab-configuration pages.
     teams: bool = False
     # Other sites (an intranet, a learning platform) that may frame those same pages:

@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__, errors_http
 from app.api.routes import (
@@ -29,11 +30,19 @@ from app.config import Settings, get_settings
 from app.db import BoardEvent, Database
 from app.hub.base import Hub
 from app.hub.memory import MemoryHub
-from app.middleware import BodySizeLimit, CrossSiteRefusal, SecurityHeaders
+from app.middleware import (
+    GZIP_EXCLUDED_TYPES,
+    GZIP_LEVEL,
+    GZIP_MINIMUM_BYTES,
+    BodySizeLimit,
+    CrossSiteRefusal,
+    SecurityHeaders,
+)
 from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
 from app.ratelimit import RateLimits
 from app.services import events
+from app.unit import Units
 from app.web import (
     exports_pages,
     grid_pages,
@@ -107,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Paja", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db
+    app.state.units = Units(db, settings.write_wait_seconds)
     app.state.hub = hub
     app.state.rate_limits = RateLimits(settings)
     app.state.snapshot_cache = ws.SnapshotCache()
@@ -144,6 +154,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upload_bytes=settings.max_import_bytes,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=GZIP_MINIMUM_BYTES,
+        compresslevel=GZIP_LEVEL,
+        exclude_content_types=GZIP_EXCLUDED_TYPES,
+    )
     app.add_middleware(RequestLog)
     app.add_route("/metrics", metrics, include_in_schema=False)
     return app
