@@ -376,6 +376,7 @@ def board_view(
         base_url=_public_base(request),
         teams=settings.teams,
         facilitators=sharing.list_facilitators(session, actor) if actor.is_facilitator else [],
+        max_note_chars=settings.max_note_chars,
         **extras,
     )
 
@@ -500,6 +501,32 @@ async def add_note(
         request, board_id, "_note_form.html", text="", error=None, **context
     )
     return _trigger(response, "paja:own-note", {"id": note_id})
+
+
+@router.get("/b/{board_id}/notes/{note_id}")
+def note_page(request: Request, board_id: str, note_id: str, session: SessionDep) -> Response:
+    """One note with every action open to this viewer, as forms: where the card's "⋯"
+    leads without JavaScript."""
+    board = get_board(session, board_id)
+    actor = _page_actor(request, session, board_id)
+    if actor is None:
+        return RedirectResponse(f"/b/{board_id}", status_code=303)
+    snapshot = boards.board_snapshot(session, actor)
+    note = next((n for n in snapshot.notes if n.id == note_id), None)
+    if note is None:
+        missing = NotFound("There is no such note on this board.")
+        return error_page(request, 404, say(request, missing))
+    column = next((c.title for c in snapshot.columns if c.id == note.column_id), "")
+    return page(
+        request,
+        "note.html",
+        board_language=board.language,
+        board=snapshot,
+        viewer=snapshot.viewer,
+        note=note,
+        column_title=column,
+        can_change=actor.is_facilitator or note.id in snapshot.viewer.own_note_ids,
+    )
 
 
 @router.post("/b/{board_id}/notes/{note_id}/edit")
