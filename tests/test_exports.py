@@ -262,8 +262,8 @@ def test_the_overview_counts_what_an_organiser_reports_first(
     assert blocks[start + 1 : start + 9] == [
         ("li", "2 osallistujaa, 6 muistiinpanoa, 1 seuraava askel"),
         ("li", "Muistiinpanot painopisteittäin"),
-        ("li", f"1. {FIRST}: 4"),
-        ("li", f"2. {SECOND}: 2"),
+        ("li", f"{FIRST}: 4"),
+        ("li", f"{SECOND}: 2"),
         ("li", "Eniten ääniä"),
         ("li", f"Teema: {VISIBILITY} (3 ääntä)"),
         ("li", f"{shortened(PLATFORM)} (3 ääntä)"),

@@ -15,6 +15,7 @@ from typing import Any
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 from lxml import etree
 
 from app.errors import InvalidInput
@@ -24,6 +25,7 @@ from app.exports.summary import Entry, Summary, SummaryNote, SummaryTheme
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BULLETS = ("List Bullet", "List Bullet 2", "List Bullet 3")
 STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", *BULLETS, "Table Grid")
+STEP_COLUMNS = (0.32, 0.18, 0.18, 0.2, 0.12)  # what, who, with whom, how, when
 # A template is a few hundred KiB; refusing a huge unpacked size keeps a zip bomb out.
 MAX_TEMPLATE_UNPACKED_BYTES = 50 * 1024 * 1024
 # Elements that follow w:lang inside w:rPr (the schema fixes the order).
@@ -32,6 +34,8 @@ _AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 def render(summary: Summary, options: ExportOptions) -> bytes:
     document = _document(options.template)
+    if options.template is None:
+        _house_style(document)
     writer = _Writer(document)
     words = summary.words
     writer.paragraph("Title", summary.title)
@@ -111,17 +115,41 @@ def _tail(writer: _Writer, paragraph: Any, author: str, votes: str) -> None:
         writer.run(paragraph, tail, italic=True)
 
 
+def _house_style(document: Any) -> None:
+    """A4 with 2 cm margins (python-docx starts from US Letter), and list items close
+    together, as the hand-made summary had them."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin = section.bottom_margin = Cm(2)
+    for name in BULLETS:
+        spacing = document.styles[name].paragraph_format
+        spacing.space_before, spacing.space_after = Pt(0), Pt(3)
+    document.styles["Table Grid"].font.size = Pt(9.5)
+
+
 def _steps_table(writer: _Writer, document: Any, summary: Summary) -> None:
     """One row per next step under the board's own labels; the header row repeats on
-    every page and is marked as the header for screen readers."""
+    every page and is marked as the header for screen readers. "What" gets the room."""
     table = document.add_table(rows=1, cols=5)
     table.style = document.styles["Table Grid"]
+    table.autofit = False
+    section = document.sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    widths = [int(width * share) for share in STEP_COLUMNS]
+    for column, column_width in zip(table.columns, widths, strict=True):
+        column.width = column_width
     header = table.rows[0]
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for cell, label in zip(header.cells, summary.words.step_labels(), strict=True):
+    for cell, label, cell_width in zip(
+        header.cells, summary.words.step_labels(), widths, strict=True
+    ):
+        cell.width = cell_width
         writer.run(cell.paragraphs[0]._p, label, bold=True)
     for step in summary.next_steps:
         cells = table.add_row().cells
+        for cell, cell_width in zip(cells, widths, strict=True):
+            cell.width = cell_width  # Word reads each cell's width, LibreOffice the grid
         what = cells[0].paragraphs[0]._p
         writer.run(what, step.text + step.work_group_suffix)
         _tail(writer, what, step.author, summary.votes(step))

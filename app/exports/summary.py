@@ -350,7 +350,7 @@ def _overview(
     return Overview(
         participants=read.participants,
         notes=sum(len(section.notes()) for section in sections),
-        per_section=tuple((section.heading, len(section.notes())) for section in sections),
+        per_section=tuple((section.title, len(section.notes())) for section in sections),
         top=tuple((text, words.votes(votes)) for votes, text in best),
         next_steps=len(steps),
     )
