@@ -124,6 +124,10 @@ def open_round(client: TestClient, board: dict[str, Any], headers: dict[str, str
 
 @pytest.fixture
 def forum(client: TestClient, facilitator: dict[str, str]) -> dict[str, Any]:
+    return make_forum(client, facilitator)
+
+
+def make_forum(client: TestClient, facilitator: dict[str, str]) -> dict[str, Any]:
     """The excerpt's board: its question, two priorities, the lead sentence as a theme over
     its three bullets, the other notes, a comment and a next step with who, with whom, how
     and when; written by two participants who gave their names. Nobody has voted."""
