@@ -180,3 +180,21 @@ def test_libreoffice_opens_the_word_document(
 def squeezed(text: str) -> str:
     """Text without any white space: a line may wrap after a hyphen, inside a word never."""
     return "".join(text.split())
+
+
+def test_a_pdf_too_big_to_lay_out_in_time_is_a_413_that_says_what_to_do(
+    client: TestClient,
+    facilitator: dict[str, str],
+    forum: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("app.exports.pdf.MAX_NOTES", 5)
+    response = client.get(
+        f"/api/v1/boards/{forum['id']}/export", params={"format": "pdf"}, headers=facilitator
+    )
+    assert response.status_code == 413
+    assert "Word" in response.json()["detail"]
+    second = forum["columns"][1]["id"]
+    assert export(client, forum, facilitator, "pdf", column=second).status_code == 200
+    page = client.post(f"/b/{forum['id']}/export", data={"format": "pdf"}, headers=facilitator)
+    assert page.status_code == 413 and 'role="alert"' in page.text and "Word" in page.text

@@ -11,15 +11,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.errors import TooLarge
 from app.exports.base import Exporter, ExportOptions
 from app.exports.summary import Summary
 
 PDF_VARIANT = "pdf/a-2a"
+# Layout takes about a second and 0.2 MB of memory per page (bench/export_bench.py):
+# 2,000 notes are some 250 pages. A bigger board goes to Word, or a few priorities at a time.
+MAX_NOTES = 2000
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def render(summary: Summary, _options: ExportOptions) -> bytes:
     """The print view's HTML, laid out on A4 with the export's date in the footer."""
+    count = len(summary.all_notes())
+    if count > MAX_NOTES:
+        raise TooLarge(
+            "A PDF of {count} notes would take minutes to lay out; the limit is {limit}. "
+            "Choose fewer priorities, or download the Word document.",
+            count=count,
+            limit=MAX_NOTES,
+        )
     from weasyprint import CSS, HTML  # a second of imports: only when a PDF is asked for
 
     from app.web.render import render as render_template
