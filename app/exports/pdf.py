@@ -32,13 +32,15 @@ def render(summary: Summary, _options: ExportOptions) -> bytes:
             count=count,
             limit=MAX_NOTES,
         )
-    from weasyprint import CSS, HTML  # a second of imports: only when a PDF is asked for
+    from weasyprint import CSS, HTML, URLFetcher  # a second of imports: only for a PDF
 
     from app.web.render import render as render_template
 
     html = render_template(summary.language, "print.html", summary=summary, pdf=True)
     sheets = [CSS(filename=str(STATIC / "print.css")), CSS(string=_page_css(summary))]
-    document = HTML(string=html).render(stylesheets=sheets)
+    # The page links to nothing; should it ever, no file or host is read while laying out.
+    nothing = URLFetcher(allowed_protocols=())
+    document = HTML(string=html, url_fetcher=nothing).render(stylesheets=sheets)
     return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
