@@ -589,3 +589,21 @@ def test_board_page_offers_the_export_menu_to_facilitators_only(
     )
     menu = client.get(f"/b/{forum['id']}/export", headers={**facilitator, "HX-Request": "true"})
     assert menu.status_code == 200 and "<html" not in menu.text and "include_names" in menu.text
+
+
+def test_counts_hidden_from_the_room_stay_out_of_the_summary(
+    client: TestClient, facilitator: dict[str, str], forum: dict[str, Any]
+) -> None:
+    response = client.post(
+        f"/api/v1/boards/{forum['id']}/voting",
+        json={"budget": 5, "max_per_note": 3, "hide_results": True},
+        headers=facilitator,
+    )
+    assert response.status_code == 200, response.text
+    vote_on(client, forum, LEADERSHIP, 0, 3)
+    hidden = export(client, forum, facilitator, "md", votes="on", order="votes").content.decode()
+    assert "ääntä" not in hidden
+    assert hidden.index(PLATFORM) < hidden.index(LEADERSHIP)  # no order gives it away
+    assert client.delete(f"/api/v1/boards/{forum['id']}/voting", headers=facilitator).is_success
+    shown = export(client, forum, facilitator, "md", order="votes").content.decode()
+    assert f"- {LEADERSHIP} (3 ääntä)" in shown and shown.index(LEADERSHIP) < shown.index(PLATFORM)
