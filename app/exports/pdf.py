@@ -16,9 +16,11 @@ from app.exports.base import Exporter, ExportOptions
 from app.exports.summary import Summary
 
 PDF_VARIANT = "pdf/a-2a"
-# Layout takes about a second and 0.2 MB of memory per page (bench/export_bench.py):
-# 2,000 notes are some 250 pages. A bigger board goes to Word, or a few priorities at a time.
-MAX_NOTES = 2000
+# WeasyPrint lays out some 10 notes with their comments a second of CPU, and holds the
+# whole layout in memory (bench/export_bench.py: 2,000 notes 44 s of CPU on a loaded
+# machine, 5,000 notes 13 minutes and 1 GB). 1,000 notes (some 120 pages) stay within a
+# request's patience; a bigger board goes to Word, or to PDF a few priorities at a time.
+MAX_NOTES = 1000
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
