@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from app.exports.markdown import escape
+from app.exports.markdown import escape, heading
 from tests.conftest import join
 
 MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -607,3 +607,17 @@ def test_counts_hidden_from_the_room_stay_out_of_the_summary(
     assert client.delete(f"/api/v1/boards/{forum['id']}/voting", headers=facilitator).is_success
     shown = export(client, forum, facilitator, "md", order="votes").content.decode()
     assert f"- {LEADERSHIP} (3 ääntä)" in shown and shown.index(LEADERSHIP) < shown.index(PLATFORM)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES)
+def test_a_theme_title_renders_bold_and_exactly_as_typed(text: str) -> None:
+    title = " ".join(text.split())
+    if not title:
+        return
+    tokens = MARKDOWN.parse(f"- **{heading(title)}** (3 ääntä)")
+    inline = next(t for t in tokens if t.type == "inline").children or []
+    kinds = [t.type for t in inline]
+    opening, closing = kinds.index("strong_open"), kinds.index("strong_close")
+    assert _inline_text(inline[:opening]) == ""  # nothing before the bold title
+    assert _inline_text(inline[opening + 1 : closing]) == title
