@@ -29,6 +29,7 @@ from app.config import Settings, get_settings
 from app.db import BoardEvent, Database
 from app.hub.base import Hub
 from app.hub.memory import MemoryHub
+from app.hub.people import People
 from app.middleware import BodySizeLimit, CrossSiteRefusal, SecurityHeaders
 from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     hub = build_hub(settings, db)
     db.publish = _counting(hub.publish)
+    db.end_access = hub.end_access
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.hub = hub
     app.state.rate_limits = RateLimits(settings)
     app.state.snapshot_cache = ws.SnapshotCache()
+    app.state.stream_people = People(ws.STREAMS_PER_PERSON, settings.ws_frames_per_second)
     errors_http.install(app)
     app.include_router(health.router)
     for router in (
