@@ -42,9 +42,7 @@ def stream(watcher: TestClient, board: dict[str, Any], headers: dict[str, str]) 
         yield ws
 
 
-def still_live(
-    ws: Any, client: TestClient, board: dict[str, Any], writer: dict[str, str]
-) -> bool:
+def still_live(ws: Any, client: TestClient, board: dict[str, Any], writer: dict[str, str]) -> bool:
     post_note(client, board, writer, "Yhä täällä")
     return receive_events(ws, 1)[0]["data"]["text"] == "Yhä täällä"
 
@@ -83,7 +81,8 @@ def test_deleting_a_board_closes_everyones_stream_after_saying_so(
 ) -> None:
     anna = join(client, board["id"], "Anna")
     with stream(watcher, board, anna) as hers, stream(watcher, board, facilitator) as mine:
-        assert client.delete(f"/api/v1/boards/{board['id']}", headers=facilitator).status_code == 204
+        deleted = client.delete(f"/api/v1/boards/{board['id']}", headers=facilitator)
+        assert deleted.status_code == 204
         for ws in (hers, mine):
             code, received = receive_until_closed(ws, seconds=1)
             assert code == CLOSE_ACCESS_ENDED

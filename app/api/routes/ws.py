@@ -44,6 +44,7 @@ router = APIRouter()
 CATCH_UP_BATCH = 100
 CLOSE_CODES = {401: 4401, 403: 4403, 404: 4404}
 CLOSE_TOO_MANY = 4429
+MAX_INT_DIGITS = 20  # a ping's data holds a timestamp, not a bignum
 # Two tabs and a phone, a projector window, and one socket still closing while its page
 # reconnects.
 STREAMS_PER_PERSON = 5
@@ -336,7 +337,9 @@ def _reply(text: str | None, max_chars: int) -> dict[str, Any]:
     if len(text) > max_chars:
         return {"type": "error", "detail": f"A frame may be at most {max_chars} characters."}
     try:
-        message = json.loads(text, parse_constant=_refuse, parse_float=_finite)
+        message = json.loads(
+            text, parse_constant=_refuse, parse_float=_finite, parse_int=_bounded_int
+        )
     except (ValueError, RecursionError):
         return {"type": "error", "detail": "The frame is not JSON."}
     if isinstance(message, dict) and message.get("type") == "ping":
@@ -348,6 +351,12 @@ def _reply(text: str | None, max_chars: int) -> dict[str, Any]:
 
 def _refuse(constant: str) -> None:
     raise ValueError(f"{constant} is not JSON")
+
+
+def _bounded_int(number: str) -> int:
+    if len(number) > MAX_INT_DIGITS:
+        raise ValueError("a number too large to echo")
+    return int(number)
 
 
 def _finite(number: str) -> float:
