@@ -30,6 +30,7 @@ from app.db import BoardEvent, Database
 from app.hub.base import Hub
 from app.hub.memory import MemoryHub
 from app.hub.people import People
+from app.hub.snapshots import SnapshotCache
 from app.middleware import BodySizeLimit, CrossSiteRefusal, SecurityHeaders
 from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
@@ -110,7 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = db
     app.state.hub = hub
     app.state.rate_limits = RateLimits(settings)
-    app.state.snapshot_cache = ws.SnapshotCache()
+    app.state.snapshot_cache = SnapshotCache()
     app.state.stream_people = People(ws.STREAMS_PER_PERSON, settings.ws_frames_per_second)
     errors_http.install(app)
     app.include_router(health.router)

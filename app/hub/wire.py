@@ -17,16 +17,18 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 WIRE_EXTENSION = "paja.wire"
 
 
-def text_frame(payload: bytes) -> bytes:
-    """An unmasked, unfragmented server-to-client text frame (RFC 6455 section 5.2)."""
-    size = len(payload)
+def frame_header(size: int) -> bytes:
+    """The header of an unmasked, unfragmented server-to-client text frame of `size`
+    payload bytes (RFC 6455 section 5.2)."""
     if size < 126:
-        header = bytes((0x81, size))
-    elif size < 1 << 16:
-        header = bytes((0x81, 126)) + size.to_bytes(2, "big")
-    else:
-        header = bytes((0x81, 127)) + size.to_bytes(8, "big")
-    return header + payload
+        return bytes((0x81, size))
+    if size < 1 << 16:
+        return bytes((0x81, 126)) + size.to_bytes(2, "big")
+    return bytes((0x81, 127)) + size.to_bytes(8, "big")
+
+
+def text_frame(payload: bytes) -> bytes:
+    return frame_header(len(payload)) + payload
 
 
 class Wire:

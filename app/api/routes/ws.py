@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections import OrderedDict
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -30,12 +29,13 @@ from app.api.deps import resolve_principal
 from app.auth_cookies import LANGUAGE_COOKIE, candidate_tokens
 from app.db import Audience
 from app.errors import Forbidden, PajaError
+from app.hub import snapshots
 from app.hub.channel import CLOSE_ACCESS_ENDED, CLOSE_TOO_SLOW, Identity, Subscriber
 from app.hub.people import People, Person
-from app.hub.wire import abort_later, wire_of
+from app.hub.wire import abort_later, frame_header, wire_of
 from app.i18n import pick_language
 from app.observability import CONNECTIONS, DROPPED, FRAMES, board_tag, log
-from app.services import events, public
+from app.services import events
 from app.services.members import Actor, actor_for, get_board
 from app.web.render import encode_events
 
@@ -239,36 +239,30 @@ class _Stream:
             return events.since(session, self.actor.board_id, since, head - since)
 
     async def _send_snapshot(self) -> None:
-        seq, text = await run_in_threadpool(self._snapshot_frame)
+        seq, parts = await run_in_threadpool(self._snapshot_parts)
         self.subscriber.sent_seq = max(self.subscriber.sent_seq, seq)
-        await self._send(text)
+        wire = self.subscriber.wire
+        if wire is None:
+            await self._send(b"".join(parts).decode())
+            return
+        wire.writelines([frame_header(sum(map(len, parts))), *parts])
+        self.frames_sent += 1
+        FRAMES.inc()
 
-    def _snapshot_frame(self) -> tuple[int, str]:
-        """The board part of a snapshot is shared by everyone of one audience who asks
-        at the same seq (a room rejoining after a restart): it is built and encoded once,
-        and only the viewer part is per person. A participant whose own notes are still
-        withheld from others gets a snapshot of their own."""
-        cache: SnapshotCache = self.websocket.app.state.snapshot_cache
+    def _snapshot_parts(self) -> tuple[int, list[bytes]]:
+        """Everyone of one audience who asks at the same seq shares one encoded board
+        (a room joining at once, or rejoining after a restart); only the small viewer
+        part is per person, and comes from the same cache. A participant whose own notes
+        are still withheld from others gets a snapshot of their own."""
+        state = self.websocket.app.state
         audience = self._audience
-        with self.websocket.app.state.db.session() as session:
+        with state.db.session() as session:
             board = get_board(session, self.actor.board_id)
-            viewer = public.viewer_of(session, self.actor)
-            personal = not audience.facilitator and bool(viewer.withheld_note_ids)
-            key = "facilitators" if audience.facilitator else "participants"
-            shared = None if personal else cache.get(board.id, board.seq, key)
-            if shared is None:
-                snapshot = public.snapshot(session, board, audience=audience)
-                shared = json.dumps(
-                    snapshot.model_dump(mode="json", exclude={"viewer"}), ensure_ascii=False
-                )
-                if not personal:
-                    cache.put(board.id, board.seq, key, shared)
-            seq = board.seq
-        viewer_json = viewer.model_dump_json()
-        return (
-            seq,
-            f'{{"type":"snapshot","seq":{seq},"data":{shared[:-1]},"viewer":{viewer_json}}}}}',
-        )
+            shared = state.snapshot_cache.get(session, board, audience)
+            viewer = shared.viewer(self.actor)
+            if not audience.facilitator and viewer.withheld_note_ids:
+                shared = snapshots.build(session, board, audience)
+        return shared.seq, shared.payload(viewer)
 
     async def _send_live(self) -> None:
         subscriber = self.subscriber
@@ -302,23 +296,6 @@ class _Stream:
                 self._sending_since = None
         self.frames_sent += 1
         FRAMES.inc()
-
-
-class SnapshotCache:
-    """The last few boards' encoded snapshots, keyed by (board, seq, audience): a new seq
-    is a new key, so an entry is never stale."""
-
-    def __init__(self, size: int = 16) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple[str, int, str], str] = OrderedDict()
-
-    def get(self, board_id: str, seq: int, audience: str) -> str | None:
-        return self._entries.get((board_id, seq, audience))
-
-    def put(self, board_id: str, seq: int, audience: str, text: str) -> None:
-        self._entries[(board_id, seq, audience)] = text
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
 
 
 def answer(text: str | None, max_chars: int) -> str:
