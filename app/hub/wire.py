@@ -15,6 +15,7 @@ from typing import Any
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 WIRE_EXTENSION = "paja.wire"
+ABORT_AFTER_SECONDS = 1.0
 
 
 def frame_header(size: int) -> bytes:
@@ -69,13 +70,19 @@ class Wire:
 
 
 class WireProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's websockets protocol, with the `Wire` extension in the scope."""
+    """uvicorn's websockets protocol, with the `Wire` extension in the scope, and an
+    abort for a client whose pong never came: closing would wait for its unread bytes."""
 
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
         if scope is not None:  # the app's task is created but has not run yet
             scope["extensions"][WIRE_EXTENSION] = Wire(self)
+
+    def keepalive_timeout(self) -> None:
+        super().keepalive_timeout()
+        if not self.disconnected:
+            abort_later(Wire(self), ABORT_AFTER_SECONDS)
 
 
 def wire_of(scope: dict[str, Any]) -> Wire | None:

@@ -32,7 +32,7 @@ from app.errors import Forbidden, PajaError
 from app.hub import snapshots
 from app.hub.channel import CLOSE_ACCESS_ENDED, CLOSE_TOO_SLOW, Identity, Subscriber
 from app.hub.people import People, Person
-from app.hub.wire import abort_later, frame_header, wire_of
+from app.hub.wire import ABORT_AFTER_SECONDS, abort_later, frame_header, wire_of
 from app.i18n import pick_language
 from app.observability import CONNECTIONS, DROPPED, FRAMES, board_tag, log
 from app.services import events
@@ -188,7 +188,7 @@ class _Stream:
             DROPPED.inc()
         wire = self.subscriber.wire
         if wire is not None:
-            abort_later(wire, 1)
+            abort_later(wire, ABORT_AFTER_SECONDS)
         with anyio.move_on_after(1):
             await self.websocket.close(code, CLOSE_REASONS.get(code, ""))
 
