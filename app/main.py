@@ -45,6 +45,7 @@ from app.web import (
     pages,
     sharing_pages,
     signals_pages,
+    toolbar_pages,
     voting_pages,
 )
 from app.web.render import encode_events
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(info_pages.router)
     app.include_router(sharing_pages.router)
     app.include_router(signals_pages.router)
+    app.include_router(toolbar_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)
     app.add_middleware(
