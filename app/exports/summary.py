@@ -12,15 +12,14 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
+from app.audience import shown_in_summary
 from app.exports.base import MAX_SUBTITLE_CHARS, ExportOptions
 from app.exports.words import Words, words_for
-from app.models import NoteKind, NoteVisibility
+from app.models import NoteKind
 from app.schemas import BoardSnapshot, NotePublic
 
 LOCAL_TIME = ZoneInfo("Europe/Helsinki")
 Cell = tuple[str, str | None]  # (column id, row id or None)
-# A facilitator hid these, or never approved them: they are not part of what was said.
-LEFT_OUT = {NoteVisibility.hidden, NoteVisibility.pending}
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +139,7 @@ def build_summary(snapshot: BoardSnapshot, options: ExportOptions) -> Summary:
     group_rows: dict[str, str | None] = {}  # a group sits in the row of its first note
     next_steps: list[SummaryNote] = []
     for note in snapshot.notes:
-        if note.visibility in LEFT_OUT:
+        if not shown_in_summary(note.visibility):
             continue
         group = group_titles.get(note.group_id or "", "")
         row = row_titles.get(note.row_id or "", "")

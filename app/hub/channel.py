@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from app.audience import frame_key
 from app.db import EVERYONE, Audience, BoardEvent
 
 Encoder = Callable[[Sequence[BoardEvent], str, Audience], str]
@@ -146,12 +147,11 @@ class BoardChannel:
             self._gap_task = asyncio.create_task(self._fill_gap(GAP_WAIT_SECONDS))
 
     def _deliver(self, batch: tuple[BoardEvent, ...]) -> None:
-        """One encoding per language, and per audience only when something in the batch
-        is withheld from some viewers (private writing, approval, hidden notes)."""
-        private = any(e.for_others is not None for e in batch)
+        """One encoding per language and per audience.frame_key: viewers who may see the
+        same thing share the same bytes."""
         texts: dict[tuple[str, object], Frame] = {}
         for subscriber in list(self.subscribers):
-            key = (subscriber.language, subscriber.audience.key(batch) if private else None)
+            key = (subscriber.language, frame_key(batch, subscriber.audience))
             frame = texts.get(key)
             if frame is None:
                 text = self._encode(batch, subscriber.language, subscriber.audience)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app import audience as who_sees
 from app.db import Audience
 from app.models import (
     Board,
@@ -143,8 +144,8 @@ def snapshot(
             Note.board_id == board.id
         )
     ).all()
-    if audience is not None and not audience.facilitator:
-        rows = [r for r in rows if r.visibility == PUBLIC or r.author_id == audience.participant_id]
+    if audience is not None:
+        rows = [r for r in rows if who_sees.sees_note(audience, r.visibility, r.author_id)]
     rows.sort(
         key=lambda r: (
             order.get(r.column_id, 0),
@@ -165,7 +166,7 @@ def snapshot(
         )
         for row in rows
     ]
-    if audience is not None and not audience.facilitator and results_hidden(board):
+    if audience is not None and not who_sees.sees_counts(audience, who_sees.counts_hidden(board)):
         for note in notes:
             note.votes = None
     groups = session.exec(select(NoteGroup).where(NoteGroup.board_id == board.id)).all()
@@ -197,29 +198,12 @@ def voting_of(board: Board) -> VotingPublic:
     )
 
 
-def results_hidden(board: Board) -> bool:
-    """While a round that hides its results is open, only facilitators see the counts."""
-    return board.voting_state == VotingState.open.value and board.hide_results
-
-
 def as_seen(board: Board, actor: Actor, note: NotePublic) -> NotePublic:
     """The note as this actor may see it: without its count while results are hidden."""
-    if actor.is_facilitator or not results_hidden(board):
+    viewer = Audience(actor.is_facilitator, actor.participant_id)
+    if who_sees.sees_counts(viewer, who_sees.counts_hidden(board)):
         return note
     return note.model_copy(update={"votes": None})
-
-
-def counts_withheld(
-    board: Board, type_: str, data: dict[str, Any], withheld: dict[str, Any] | None
-) -> dict[str, Any] | None:
-    """The `for_others` of a note event (see events.record): while a round hides its
-    results, participants get the note without its count."""
-    if not results_hidden(board):
-        return withheld
-    masked = {**data, "votes": None}
-    if withheld is None:
-        return {"type": type_, "data": masked}
-    return {**withheld, "own": {"type": type_, "data": masked}}
 
 
 def _note_from_row(
@@ -240,7 +224,6 @@ def _note_from_row(
 NOTE_FIELDS = tuple(
     f for f in NotePublic.model_fields if f not in {"comments", "work_group_name", "reactions"}
 )
-PUBLIC = NoteVisibility.public.value
 COMMENT_FIELDS = tuple(CommentPublic.model_fields)
 
 
@@ -267,7 +250,11 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
         name=actor.name,
         own_note_ids=[note_id for note_id, _ in own],
         voted_note_ids=list(voted),
-        withheld_note_ids=[note_id for note_id, seen in own if seen != PUBLIC],
+        withheld_note_ids=[
+            note_id
+            for note_id, seen in own
+            if not who_sees.sees_note(who_sees.EVERYONE, seen, None)
+        ],
         votes=voted,
         votes_left=board.vote_budget - sum(voted.values()) if board and in_round else None,
         work_group_id=member.work_group_id if member else None,
