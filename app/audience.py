@@ -238,6 +238,14 @@ def _board(type_: str, fact: _Fact, audience: Audience) -> Result:
     return type_, {**fact.data, "groups": seen}
 
 
+def _removed(type_: str, fact: _Fact, audience: Audience) -> Result:
+    """A participant's removal names them: facilitators and they alone hear of it."""
+    named = fact.data.get("participant_id")
+    if audience.facilitator or (named is not None and named == audience.participant_id):
+        return type_, fact.data
+    return None
+
+
 def _counted(note: dict[str, Any], fact: _Fact, audience: Audience) -> dict[str, Any]:
     if "votes" in note and not sees_counts(audience, fact.hidden):
         return {**note, "votes": None}
@@ -258,6 +266,8 @@ PROJECTIONS: dict[str, Projection] = {
     "group.updated": _group,
     "group.deleted": _group_deleted,
     "board.updated": _board,
+    "board.deleted": _everyone,
+    "participant.removed": _removed,
     "board.follow": _everyone,
     "column.created": _everyone,
     "column.updated": _everyone,
@@ -295,6 +305,8 @@ def frame_key(events: Sequence[BoardEvent], audience: Audience) -> Hashable:
 
 
 def _concerns(event: BoardEvent, participant_id: str) -> bool:
+    if event.data.get("participant_id") == participant_id:
+        return True
     known = event.data.get(FACTS) or {}
     if known.get("voter") == participant_id:
         return True
