@@ -258,6 +258,7 @@ PROJECTIONS: dict[str, Projection] = {
     "note.deleted": _everyone,
     "notes.revealed": _revealed,
     "comment.created": _about_note,
+    "comment.deleted": _about_note,
     "reaction.changed": _about_note,
     "vote.changed": _vote,
     "voting.changed": _voting,

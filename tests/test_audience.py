@@ -291,3 +291,27 @@ def test_no_frame_carries_facts_or_anyones_id(
     assert anna_id not in seen and "_facts" not in seen
     snapshot = json.dumps(ok(client.get(url(board), headers=ben)))
     assert anna_id not in snapshot
+
+
+def test_a_deleted_comment_leaves_the_log_and_is_never_replayed(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str], db: Any
+) -> None:
+    anna, ben = join(client, board["id"], "Anna"), join(client, board["id"], "Ben")
+    note = post_note(client, board, facilitator, "Kysymys")
+    comments = url(board, f"/notes/{note['id']}/comments")
+    said = ok(client.post(comments, json={"text": DELETED}, headers=anna), 201)
+    other = post_note(client, board, facilitator, "Toinen")
+    elsewhere = url(board, f"/notes/{other['id']}/comments/{said['id']}")
+    assert client.delete(elsewhere, headers=anna).status_code == 404
+    assert client.delete(f"{comments}/{said['id']}", headers=ben).status_code == 403
+    assert client.delete(f"{comments}/nosuchcomment", headers=anna).status_code == 404
+    ok(client.delete(f"{comments}/{said['id']}", headers=anna), 204)
+    head = ok(client.get(url(board), headers=ben))["seq"]
+    with client.websocket_connect(stream_url(board["id"], token_of(ben), 0)) as ws:
+        replayed = receive_events(ws, head)
+    assert replayed[-1]["type"] == "comment.deleted"
+    assert replayed[-1]["data"] == {"id": said["id"], "note_id": note["id"]}
+    with db.session() as session:
+        log = json.dumps([e.data for e in session.exec(select(Event)).all()], ensure_ascii=False)
+    assert DELETED not in log and DELETED not in json.dumps(replayed, ensure_ascii=False)
+    assert ok(client.get(url(board), headers=facilitator))["notes"][0]["comments"] == []

@@ -101,6 +101,7 @@ class Room(RuleBasedStateMachine):
         self.deleted: set[str] = set()  # texts of deleted notes and their comments
         self.note_ids: list[str] = []
         self.group_ids: list[str] = []
+        self.comments: list[tuple[str, str, str]] = []  # (note, comment, text)
         self.sockets = {who: self._open(who) for who in ("anna", "ben")}
         self.steps = 0
         self.copies: list[str] = []
@@ -175,7 +176,18 @@ class Room(RuleBasedStateMachine):
             return
         text = token()
         self.tokens.add(text)
-        self._do("POST", f"/notes/{note_id}/comments", who, {"text": text})
+        response = self._do("POST", f"/notes/{note_id}/comments", who, {"text": text})
+        if response.status_code == 201:
+            self.comments.append((note_id, response.json()["id"], text))
+
+    @precondition(lambda self: self.comments)
+    @rule(who=st.sampled_from(PEOPLE), data=st.data())
+    def uncomment(self, who: str, data: st.DataObject) -> None:
+        note_id, comment_id, text = data.draw(st.sampled_from(self.comments))
+        response = self._do("DELETE", f"/notes/{note_id}/comments/{comment_id}", who)
+        if response.status_code == 204:
+            self.deleted.add(text)
+            self.comments.remove((note_id, comment_id, text))
 
     @precondition(lambda self: self.note_ids)
     @rule(data=st.data(), hidden=st.booleans(), approve=st.booleans())

@@ -79,29 +79,52 @@ def count_since(session: Session, board_id: str, seq: int) -> int:
 def forget_note(session: Session, board_id: str, note_id: str) -> None:
     """Erase a deleted note's text, next-step fields, names and comments from every
     earlier event, in the caller's transaction (with the deletion)."""
-    own = session.exec(select(Event).where(Event.note_id == note_id)).all()
-    for event in own:
-        event.data = _erased(event.type, event.data, note_id)
+    for event in _carrying(session, board_id, note_id):
+        if event.type.startswith("comment."):
+            event.data = {**event.data, **ERASED_COMMENT_FIELDS}
+        else:
+            event.data = _map_notes(event.data, note_id, _erased_note)
         session.add(event)
+
+
+def forget_comment(session: Session, board_id: str, note_id: str, comment_id: str) -> None:
+    """Erase a deleted comment's text and author name from the events that carried it
+    (its own, and the note's cards, alone or in a theme or a reveal)."""
+    for event in _carrying(session, board_id, note_id):
+        if event.type == "comment.created":
+            if event.data.get("id") != comment_id:
+                continue
+            event.data = {**event.data, **ERASED_COMMENT_FIELDS}
+        else:
+            event.data = _map_notes(event.data, note_id, lambda n: _without(n, comment_id))
+        session.add(event)
+
+
+def _carrying(session: Session, board_id: str, note_id: str) -> list[Event]:
+    """The events that may carry a note's text: its own and those with many notes."""
+    own = session.exec(select(Event).where(Event.note_id == note_id)).all()
     shared = session.exec(
         select(Event).where(Event.board_id == board_id, col(Event.type).in_(MANY_NOTE_TYPES))
     ).all()
-    for event in shared:
-        notes = event.data.get("notes") or []
-        if any(note.get("id") == note_id for note in notes):
-            event.data = {
-                **event.data,
-                "notes": [_erased_note(n) if n.get("id") == note_id else n for n in notes],
-            }
-            session.add(event)
+    return [*own, *shared]
 
 
-def _erased(type_: str, data: dict[str, Any], note_id: str) -> dict[str, Any]:
-    if type_.startswith("comment."):
-        return {**data, **ERASED_COMMENT_FIELDS}
+def _map_notes(data: dict[str, Any], note_id: str, change: Any) -> dict[str, Any]:
+    """The data with `change` applied to the note `note_id`, itself or in its list."""
     if data.get("id") == note_id:
-        return _erased_note(data)
+        return change(data)
+    notes = data.get("notes")
+    if isinstance(notes, list) and any(n.get("id") == note_id for n in notes):
+        return {**data, "notes": [change(n) if n.get("id") == note_id else n for n in notes]}
     return data
+
+
+def _without(note: dict[str, Any], comment_id: str) -> dict[str, Any]:
+    comments = note.get("comments")
+    if not isinstance(comments, list):
+        return note
+    erased = [{**c, **ERASED_COMMENT_FIELDS} if c.get("id") == comment_id else c for c in comments]
+    return {**note, "comments": erased}
 
 
 def _erased_note(data: dict[str, Any]) -> dict[str, Any]:

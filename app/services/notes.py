@@ -8,7 +8,7 @@ from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.errors import InvalidInput, LimitReached
+from app.errors import InvalidInput, LimitReached, NotFound
 from app.i18n import N_
 from app.models import Board, Comment, Note, NoteKind, Vote, VotingState, utcnow
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
@@ -139,6 +139,21 @@ def add_comment(
     events.record(session, board, "comment.created", public.as_data(result), note)
     session.commit()
     return result
+
+
+def delete_comment(session: Session, actor: Actor, note_id: str, comment_id: str) -> None:
+    """Its author or a facilitator takes a comment back; its text leaves the log too."""
+    board = lock_board(session, actor.board_id)
+    require_writable(board, actor)
+    note = _note_on_board(session, actor, note_id)
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.note_id != note.id:
+        raise NotFound("There is no such comment on this note.")
+    require_author_or_facilitator(actor, comment.author_id)
+    session.delete(comment)
+    events.forget_comment(session, board.id, note.id, comment.id)
+    events.record(session, board, "comment.deleted", {"id": comment.id, "note_id": note.id}, note)
+    session.commit()
 
 
 def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteOut:

@@ -52,6 +52,17 @@ def add_comment(
     return notes.add_comment(session, settings, actor, note_id, body)
 
 
+@router.delete(
+    "/{note_id}/comments/{comment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOTE_ERRORS,
+)
+def delete_comment(note_id: str, comment_id: str, actor: ActorDep, session: SessionDep) -> Response:
+    """Authors take back their own comments; facilitators any on their board."""
+    notes.delete_comment(session, actor, note_id, comment_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.put("/{note_id}/vote", response_model=VoteOut, responses=NOTE_ERRORS)
 def cast_vote(note_id: str, actor: WriterDep, session: SessionDep) -> VoteOut:
     return notes.set_vote(session, actor, note_id, on=True)
