@@ -294,15 +294,30 @@ def project(event: BoardEvent, audience: Audience) -> Result:
 
 
 def frame_key(events: Sequence[BoardEvent], audience: Audience) -> Hashable:
-    """Viewers with equal keys receive the same bytes for this batch: facilitators share
-    one key, participants another, except a participant whom the batch concerns
-    personally (an author of a withheld note in it, a voter) gets a key of their own."""
-    if audience.facilitator:
-        return (True, None)
+    """Viewers with equal keys receive the same bytes for this batch. A batch about
+    public notes only, outside a hidden round, is the same for everyone (one key); else
+    facilitators share one key and participants another, except a participant whom the
+    batch concerns personally (the author of a withheld note in it, a voter, the one
+    removed) gets a key of their own."""
     pid = audience.participant_id
-    if pid is not None and any(_concerns(event, pid) for event in events):
-        return (False, pid)
-    return (False, None)
+    if not audience.facilitator and pid is not None and any(_concerns(e, pid) for e in events):
+        return ("personal", pid)
+    if all(_same_for_all(event) for event in events):
+        return ("everyone",)
+    return ("facilitators",) if audience.facilitator else ("participants",)
+
+
+def _same_for_all(event: BoardEvent) -> bool:
+    """Whether every viewer not personally concerned receives this event alike."""
+    projection = PROJECTIONS.get(event.type)
+    if projection is _everyone:
+        return True
+    known = event.data.get(FACTS)
+    if projection is None or projection is _removed or known is None:
+        return False
+    if known.get("counts_hidden") or known.get("gone"):
+        return False
+    return all(note["visibility"] == PUBLIC for note in known.get("notes", {}).values())
 
 
 def _concerns(event: BoardEvent, participant_id: str) -> bool:

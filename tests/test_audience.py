@@ -315,3 +315,31 @@ def test_a_deleted_comment_leaves_the_log_and_is_never_replayed(
         log = json.dumps([e.data for e in session.exec(select(Event)).all()], ensure_ascii=False)
     assert DELETED not in log and DELETED not in json.dumps(replayed, ensure_ascii=False)
     assert ok(client.get(url(board), headers=facilitator))["notes"][0]["comments"] == []
+
+
+def test_viewers_share_a_frame_exactly_when_they_receive_the_same_thing() -> None:
+    """The hub encodes once per frame_key: a public note outside a hidden round is one
+    encoding for everyone; a private one is apart for facilitators, the author and the
+    rest; the bytes agree with the keys."""
+    from app.audience import FACILITATORS, FACTS, Audience, frame_key, project
+    from app.db import BoardEvent
+
+    def event(visibility: str, hidden: bool = False) -> BoardEvent:
+        note = {"id": "n1", "column_id": "c1", "text": "Teksti", "votes": 2}
+        fact = {"visibility": visibility, "author": "p1", "column_id": "c1"}
+        facts = {"counts_hidden": hidden, "notes": {"n1": fact}}
+        return BoardEvent("b", 1, "note.created", {**note, FACTS: facts})
+
+    author, other = Audience(False, "p1"), Audience(False, "p2")
+    viewers = (FACILITATORS, author, other)
+    public = event("public")
+    assert len({frame_key([public], v) for v in viewers}) == 1
+    assert len({json.dumps(project(public, v)) for v in viewers}) == 1
+    for restricted in (event("private"), event("public", hidden=True)):
+        keys = [frame_key([restricted], v) for v in viewers]
+        assert keys[0] != keys[2]
+        assert project(restricted, FACILITATORS) != project(restricted, other)
+    private = event("private")
+    assert project(private, author) == project(private, FACILITATORS)
+    assert project(private, other) == ("note.withheld", {"id": "n1", "column_id": "c1"})
+    assert frame_key([private], author) != frame_key([private], other)

@@ -94,7 +94,7 @@ def render(language: str, template: str, **context: Any) -> str:
 def encode_events(events: Sequence[BoardEvent], language: str, audience: Audience) -> str:
     """The WebSocket frame for consecutive events, as `audience` may see them
     (app.audience.project): one object, or an array for a batch. An event nobody of this
-    audience may receive still keeps its seq, as a `note.withheld` or an empty `hidden`."""
+    audience may receive still keeps its seq, as a `note.withheld` or an empty `withheld`."""
     items = [_event_payload(event, language, audience) for event in events]
     payload: Any = items[0] if len(items) == 1 else items
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
@@ -105,7 +105,7 @@ def _event_payload(event: BoardEvent, language: str, audience: Audience) -> dict
     HTML is the same for every viewer who receives the same data."""
     projected = project(event, audience)
     if projected is None:
-        return {"seq": event.seq, "type": "hidden", "data": {}}
+        return {"seq": event.seq, "type": "withheld", "data": {}}
     type_, data = projected
     payload: dict[str, Any] = {"seq": event.seq, "type": type_, "data": data}
     partial = EVENT_PARTIALS.get(type_)
