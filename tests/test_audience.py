@@ -343,3 +343,17 @@ def test_viewers_share_a_frame_exactly_when_they_receive_the_same_thing() -> Non
     assert project(private, author) == project(private, FACILITATORS)
     assert project(private, other) == ("note.withheld", {"id": "n1", "column_id": "c1"})
     assert frame_key([private], author) != frame_key([private], other)
+
+
+def test_a_theme_of_notes_nobody_else_sees_shows_no_sum_in_a_hidden_round(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str]
+) -> None:
+    ben = join(client, board["id"], "Ben")
+    a, b = (post_note(client, board, facilitator, t) for t in ("Yksi", "Kaksi"))
+    theme = {"title": "Teema", "note_ids": [a["id"], b["id"]]}
+    ok(client.post(url(board, "/groups"), json=theme, headers=facilitator), 201)
+    for note in (a, b):
+        hide(client, board, facilitator, note)
+    hidden_round(client, board, facilitator)
+    [group] = ok(client.get(url(board), headers=ben))["groups"]
+    assert (group["note_ids"], group["votes"]) == ([], None)

@@ -50,8 +50,11 @@ def note_public(note: Note, comments: Iterable[Comment] = ()) -> NotePublic:
     return NotePublic.model_validate(data)
 
 
-def group_public(group: NoteGroup, notes: Iterable[NotePublic]) -> GroupPublic:
-    """The group with its members (the notes of `notes` that belong to it, in that order)."""
+def group_public(
+    group: NoteGroup, notes: Iterable[NotePublic], *, counted: bool = True
+) -> GroupPublic:
+    """The group with its members (the notes of `notes` that belong to it, in that order)
+    and their sum (None when the viewer is not `counted`: a round hides the results)."""
     members = [note for note in notes if note.group_id == group.id]
     return GroupPublic(
         id=group.id,
@@ -61,7 +64,7 @@ def group_public(group: NoteGroup, notes: Iterable[NotePublic]) -> GroupPublic:
         position=group.position,
         note_ids=[note.id for note in members],
         votes=None
-        if any(note.votes is None for note in members)
+        if not counted or any(note.votes is None for note in members)
         else sum(note.votes or 0 for note in members),
         created_at=group.created_at,
         updated_at=group.updated_at,
@@ -166,7 +169,8 @@ def snapshot(
         )
         for row in rows
     ]
-    if audience is not None and not who_sees.sees_counts(audience, who_sees.counts_hidden(board)):
+    counted = audience is None or who_sees.sees_counts(audience, who_sees.counts_hidden(board))
+    if not counted:
         for note in notes:
             note.votes = None
     groups = session.exec(select(NoteGroup).where(NoteGroup.board_id == board.id)).all()
@@ -177,7 +181,7 @@ def snapshot(
         notes=notes,
         viewer=viewer_of(session, viewer) if viewer else None,
         rows=[RowPublic.model_validate(r, from_attributes=True) for r in board_rows],
-        groups=[group_public(group, notes) for group in ordered],
+        groups=[group_public(group, notes, counted=counted) for group in ordered],
         has_passcode=board.passcode_hash is not None,
         voting=voting_of(board),
         work_groups=progress.work_groups,
