@@ -96,7 +96,10 @@ class Room(RuleBasedStateMachine):
         self.ids = {who: first[who]["viewer"]["participant_id"] for who in first}
         self.seq = {who: first[who]["seq"] for who in first}
         self.browser = TestClient(self.client.app)
-        self.browser.post(f"/b/{self.board_id}/join", data={"name": "Cecilia"})
+        joined = self.browser.post(
+            f"/b/{self.board_id}/join", data={"name": "Cecilia"}, follow_redirects=False
+        )
+        assert joined.status_code == 303, joined.text
         self.tokens: set[str] = set()  # every text anybody wrote
         self.deleted: set[str] = set()  # texts of deleted notes and their comments
         self.note_ids: list[str] = []
