@@ -96,6 +96,17 @@ def restricted(notes: Iterable[Note]) -> list[Note]:
     return [note for note in notes if note.visibility != PUBLIC]
 
 
+def restricted_on_board(session: Session, board_id: str) -> list[Note]:
+    """The board's notes not everyone may see, read as rows (a board-wide event lists
+    only these; see `restricted`)."""
+    from sqlmodel import select
+
+    from app.models import Note
+
+    query = select(Note).where(Note.board_id == board_id, Note.visibility != PUBLIC)
+    return list(session.exec(query).all())
+
+
 def facts(board: Board, about: Iterable[Note] = (), **extra: Any) -> dict[str, Any]:
     """What an event records beside its data: the notes it is about and the round."""
     return {

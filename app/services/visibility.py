@@ -101,11 +101,9 @@ def _reveal(session: Session, board: Board) -> list[NotePublic]:
 
 def record_board(session: Session, board: Board) -> None:
     """One board.updated event; its themes name notes, so it lists those not public."""
-    notes = session.exec(select(Note).where(Note.board_id == board.id)).all()
+    withheld = audience.restricted_on_board(session, board.id)
     data = public.board_fields(session, board)
-    events.record(
-        session, board, "board.updated", data, audience.restricted(notes), only_restricted=True
-    )
+    events.record(session, board, "board.updated", data, withheld, only_restricted=True)
 
 
 def approve(session: Session, actor: Actor, note_id: str) -> NotePublic:

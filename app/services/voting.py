@@ -63,14 +63,14 @@ def _record_voting(session: Session, board: Board) -> VotingPublic:
     """One `voting.changed` event carries the new state and every count the viewer may
     see, so a page updates every note without a request per note."""
     session.flush()
-    notes = session.exec(select(Note).where(Note.board_id == board.id)).all()
+    counts = session.exec(select(Note.id, Note.votes).where(Note.board_id == board.id)).all()
     state = public.voting_of(board)
     data: dict[str, Any] = {
         "id": board.id,
         "voting": state.model_dump(mode="json"),
-        "votes": {note.id: note.votes for note in notes},
+        "votes": dict(counts),
     }
-    withheld = audience.restricted(notes)
+    withheld = audience.restricted_on_board(session, board.id)
     events.record(session, board, "voting.changed", data, withheld, only_restricted=True)
     session.commit()
     return state
