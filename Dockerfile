@@ -8,8 +8,10 @@ RUN useradd --create-home --uid 10001 paja
 COPY pyproject.toml README.md babel.cfg ./
 COPY app ./app
 COPY migrations ./migrations
-# Editable, so `paja migrate` finds migrations/ beside the package.
-RUN pip install -e . && mkdir -p /srv/paja/data && chown paja /srv/paja/data
+# Editable, so `paja migrate` finds migrations/ beside the package. Theme suggestions
+# with sentence embeddings: docker build --build-arg EXTRAS='[themes]' (adds ~90 MB).
+ARG EXTRAS=""
+RUN pip install -e ".${EXTRAS}" && mkdir -p /srv/paja/data && chown paja /srv/paja/data
 
 USER paja
 EXPOSE 8000

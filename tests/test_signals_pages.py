@@ -22,13 +22,13 @@ def test_a_facilitator_numbers_groups_and_sees_the_progress_table(
     made = client.post(f"/b/{board['id']}/work-groups", data={"count": "3"}, follow_redirects=False)
     assert made.status_code == 303
     page = client.get(f"/b/{board['id']}").text
-    assert "Ryhmä 1" in page and "Ryhmä 3" in page
+    assert "Pienryhmä 1" in page and "Pienryhmä 3" in page
     assert "0/0 valmiina" in page
     named = client.post(f"/b/{board['id']}/work-groups", data={"name": "LUOVAT"}, headers=HTMX)
     assert named.status_code == 204
     refused = client.post(f"/b/{board['id']}/work-groups", data={"name": "luovat"}, headers=HTMX)
     assert refused.status_code == 422
-    assert "Ryhmä nimeltä luovat on jo olemassa." in refused.text
+    assert "Pienryhmä nimeltä luovat on jo olemassa." in refused.text
 
 
 def test_a_participant_picks_a_group_reacts_says_done_and_filters(
@@ -59,7 +59,11 @@ def test_a_participant_picks_a_group_reacts_says_done_and_filters(
     assert reacted.status_code == 204
     assert '"mine": ["bulb"]' in reacted.headers["HX-Trigger"]
     page = client.get(f"/b/{board['id']}").text
-    assert 'data-reaction="bulb" data-focus="reaction-bulb" aria-pressed="true"' in page
+    # The card is the same for everyone; the page's own snapshot says the reaction is hers,
+    # and the note's own page shows it pressed.
+    assert f"{{&#34;{mine['id']}&#34;: [&#34;bulb&#34;]}}" in page
+    note_page = client.get(f"/b/{board['id']}/notes/{mine['id']}").text
+    assert 'data-reaction="bulb" data-focus="reaction-bulb" aria-pressed="true"' in note_page
     done = client.post(f"/b/{board['id']}/me/done", data={"on": "true"}, follow_redirects=False)
     assert done.status_code == 303
     page = client.get(f"/b/{board['id']}").text

@@ -216,7 +216,7 @@ def test_the_board_page_runs_private_writing_without_javascript(
     anna = join(client, board["id"], "Anna")
     sign_in(client)
     page = client.get(f"/b/{board['id']}")
-    assert "Kirjoitustilat" in page.text  # the facilitator's writing modes, in Finnish
+    assert "Aloita yksityinen kirjoittaminen" in page.text  # the Writing tool, in Finnish
     switched = client.post(
         f"/b/{board['id']}/modes", data={"private_writing": "true"}, follow_redirects=False
     )
@@ -277,5 +277,7 @@ def test_a_reveal_is_drawn_from_what_the_viewer_receives_and_nothing_else(
     for_facilitators = json.loads(encode_events([revealed], "fi", FACILITATORS))
     for_participants = json.loads(encode_events([revealed], "fi", EVERYONE))
     assert for_facilitators == for_participants
+    # Cards carry no tools for anyone (the page's menu holds them).
+    assert 'class="note-edit"' not in for_participants["html"]
     assert SECRET in for_participants["html"]
     assert "_facts" not in json.dumps(for_participants)

@@ -40,20 +40,16 @@ def test_notes_go_into_cells_and_move_between_them_live(
     )
 
     note_id = anna.locator(f"#notes-{column}-{develop} .note").first.get_attribute("data-note-id")
-    press_until(anna, "Tab", f"#note-{note_id} .note-move summary")
-    anna.keyboard.press("Enter")
-    anna.keyboard.press("Tab")
-    expect(anna.locator(f"#note-{note_id} [data-focus=move-up]")).to_be_focused()
-    expect(anna.locator(f"#note-{note_id} [data-focus=move-up]")).to_have_attribute(
-        "aria-disabled", "false"
-    )
+    press_until(anna, "Tab", f"#note-{note_id} .note-menu-button")
+    anna.keyboard.press("Enter")  # the note's action menu
+    up = anna.locator("#note-menu [data-focus=move-up]")
+    press_until(anna, "Tab", "#note-menu [data-focus=move-up]")
+    expect(up).to_have_attribute("aria-disabled", "false")
     anna.keyboard.press("Enter")  # from the top of row B to row A
     expect(ben.locator(f"#notes-{column}-{works} .note-text")).to_have_text(["Tiedotus hajanaista"])
     expect(ben.locator(f"#notes-{column}-{develop} .note")).to_have_count(0)
-    expect(anna.locator(f"#note-{note_id} [data-focus=move-up]")).to_be_focused()
-    expect(anna.locator(f"#note-{note_id} [data-focus=move-up]")).to_have_attribute(
-        "aria-disabled", "true"
-    )
+    expect(up).to_be_focused()
+    expect(up).to_have_attribute("aria-disabled", "true")
     assert cell_texts(server, board, 0, 0) == ["Tiedotus hajanaista"]
 
 
@@ -79,6 +75,7 @@ def test_drag_between_cells_and_rows_added_and_removed_live(
     expect(watcher.locator(f"#notes-{column}-{develop} .note-text")).to_have_text(["Ohjaamot"])
     assert cell_texts(server, board, 0, 1) == ["Ohjaamot"]
 
+    facilitator.locator("#tool-more > summary").click()
     facilitator.locator("#rows-admin summary").click()
     facilitator.get_by_label("Uusi rivi").fill("C. Seuraava askel")
     facilitator.get_by_role("button", name="Lisää rivi").click()

@@ -1,7 +1,7 @@
 """events record facts: no per-audience copy; the note an event is about, indexed
 
-Revision ID: 0010_event_facts
-Revises: 0009_own_template_rows
+Revision ID: 0011_event_facts
+Revises: 0010_note_embeddings
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_event_facts"
-down_revision: str | None = "0009_own_template_rows"
+revision: str = "0011_event_facts"
+down_revision: str | None = "0010_note_embeddings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
