@@ -204,8 +204,12 @@ def test_summaries_leave_out_hidden_and_waiting_notes(
     set_modes(client, board, facilitator, approval_required=False, private_writing=True)
     post_note(client, board, anna, "Kirjoitettu yksin")
     markdown = client.get(board_url(board, "/export?format=md"), headers=facilitator).text
-    assert "Kirjoitettu yksin" in markdown
+    # The summary is what the room saw: a note written alone shows once it is revealed.
+    assert "Kirjoitettu yksin" not in markdown
     assert "Piilotettu" not in markdown and "Odottaa hyväksyntää" not in markdown
+    assert client.post(board_url(board, "/reveal"), headers=facilitator).status_code == 200
+    markdown = client.get(board_url(board, "/export?format=md"), headers=facilitator).text
+    assert "Kirjoitettu yksin" in markdown and "Piilotettu" not in markdown
 
 
 def test_the_board_page_runs_private_writing_without_javascript(
