@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from app.db import Audience
+from app import audience as who_sees
+from app.db import EVERYONE, Audience
 from app.models import Board, Note, Participant, Reaction, Vote, VotingState
 from app.schemas import Viewer
 from app.services import public
@@ -52,7 +53,9 @@ class SharedSnapshot:
             name=actor.name,
             own_note_ids=[note_id for note_id, _ in mine.notes],
             voted_note_ids=list(mine.votes),
-            withheld_note_ids=[n for n, seen in mine.notes if seen != public.PUBLIC],
+            withheld_note_ids=[
+                n for n, seen in mine.notes if not who_sees.sees_note(EVERYONE, seen, None)
+            ],
             votes=mine.votes,
             votes_left=self.vote_budget - spent if self.in_round else None,
             work_group_id=mine.work_group_id,
@@ -121,11 +124,11 @@ def members_of(session: Session, board_id: str) -> dict[str, Mine]:
     ):
         members[member_id].work_group_id = group_id
         members[member_id].done = done
-    for note_id, author_id, visibility in session.exec(
+    for note_id, author_id, seen in session.exec(
         select(Note.id, Note.author_id, Note.visibility).where(Note.board_id == board_id)
     ):
         if author_id is not None:
-            members[author_id].notes.append((note_id, visibility))
+            members[author_id].notes.append((note_id, seen))
     for member_id, note_id, count in session.exec(
         select(Vote.participant_id, Vote.note_id, Vote.count).where(Vote.board_id == board_id)
     ):
