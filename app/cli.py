@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--demo", action="store_true", help="create a demo board and print links")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        help="proxies whose X-Forwarded-For is believed (default: $FORWARDED_ALLOW_IPS or "
+        "127.0.0.1); rate limits count by the address it gives",
+    )
     serve.set_defaults(handler=_serve)
 
     migrate_cmd = commands.add_parser("migrate", help="apply pending migrations and exit")
@@ -181,6 +186,7 @@ def _serve(args: argparse.Namespace) -> int:
         ws_ping_interval=settings.ws_ping_seconds,
         ws_ping_timeout=settings.ws_ping_seconds,
         proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
         log_level="info",
         access_log=False,  # RequestLog writes one structured line per request instead
     )

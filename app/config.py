@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from limits import parse_many
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -62,11 +63,41 @@ class Settings(BaseSettings):
     sign_ins_per_minute: int = Field(default=10, ge=1)
     passcode_guesses_per_minute: int = Field(default=10, ge=1)
     ws_frames_per_second: int = Field(default=20, ge=1)
+    # Per client address (README "Rate limits" says why these numbers): a whole
+    # organisation behind one NAT address is one client address. `limits` syntax,
+    # several windows separated by ";".
+    code_lookups_per_address: str = "600/minute"
+    wrong_codes_per_address: str = "100/10 minutes;1000/day"
+    joins_per_address: str = "300/hour;600/day"
+    writes_per_address: str = "1200/minute;4000/hour"
+    sign_ins_per_address: str = "30/minute;300/hour"
+    feedback_per_address: str = "5/hour;20/day"
     # Retention (`paja purge`): unset keeps boards until a facilitator deletes them.
     retention_days: int | None = Field(default=None, ge=1)
     purge_grace_days: int = Field(default=30, ge=0)
     participant_token_days: int = Field(default=90, ge=1)
     facilitator_token_days: int = Field(default=14, ge=1)
+
+    @field_validator(
+        "code_lookups_per_address",
+        "wrong_codes_per_address",
+        "joins_per_address",
+        "writes_per_address",
+        "sign_ins_per_address",
+        "feedback_per_address",
+    )
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        """Refuse at start what `limits` could not count, rather than at the first request."""
+        try:
+            windows = parse_many(value)
+        except ValueError:
+            windows = []
+        if not windows or any(window.amount < 1 for window in windows):
+            raise ValueError(
+                f"{value!r} is not a rate limit such as 100/minute or 30/minute;300/hour"
+            )
+        return value
 
     @field_validator("frame_ancestors")
     @classmethod

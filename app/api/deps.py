@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,6 +13,7 @@ from app.auth_cookies import candidate_tokens
 from app.config import Settings
 from app.errors import Forbidden, NotAuthenticated
 from app.models import Facilitator
+from app.ratelimit import WriteQuota, client_address
 from app.services import accounts
 from app.services.accounts import Principal
 from app.services.members import Actor, actor_for
@@ -65,16 +67,10 @@ def get_actor(board_id: str, request: Request, session: SessionDep, settings: Se
     actor = actor_for(session, principal, board_id)
     # Pages answer in the board's language unless the person chose another.
     request.state.board_language = actor.language
-    return actor
-
-
-def spend_post_quota(request: Request, actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
-    """The actor, after counting this write against their per-minute quota."""
-    request.app.state.rate_limits.spend_post(actor.participant_id)
-    return actor
+    # The write services spend this (members.spend_write), whichever door called them.
+    return replace(actor, quota=WriteQuota(request.app.state.rate_limits, client_address(request)))
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 FacilitatorDep = Annotated[Facilitator, Depends(get_facilitator)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
-WriterDep = Annotated[Actor, Depends(spend_post_quota)]

@@ -20,12 +20,14 @@ from app.services.members import (
     require_author_or_facilitator,
     require_facilitator,
     require_writable,
+    spend_write,
 )
 from app.services.text import clean
 
 
 def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCreate) -> NotePublic:
     """Add a note at the end of its column (of its cell, on a grid board)."""
+    spend_write(actor)
     board = lock_board(session, actor.board_id)
     if data.client_key and (earlier := _by_client_key(session, actor, data.client_key)):
         return public.as_seen(board, actor, public.note_with_comments(session, earlier))
@@ -126,6 +128,7 @@ def delete_note(session: Session, actor: Actor, note_id: str) -> None:
 def add_comment(
     session: Session, settings: Settings, actor: Actor, note_id: str, data: CommentCreate
 ) -> CommentPublic:
+    spend_write(actor)
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
     note = _note_on_board(session, actor, note_id)
@@ -153,6 +156,7 @@ def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteO
     """Free voting: cast this member's single vote on a note, or withdraw one. Repeating
     either is harmless (PUT and DELETE are idempotent) and records no event. During a
     voting round the round's rules apply instead (services/voting.py)."""
+    spend_write(actor)
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
     note = _note_on_board(session, actor, note_id)

@@ -32,7 +32,7 @@ from app.auth_cookies import (
 from app.errors import Forbidden, NotAuthenticated, NotFound, PajaError
 from app.i18n import LANGUAGES, from_accept_language, pick_language, translations
 from app.models import BoardStatus, Facilitator, Language, NoteKind
-from app.ratelimit import RateLimited
+from app.ratelimit import RateLimited, client_address
 from app.schemas import (
     BoardCreate,
     BoardSnapshot,
@@ -134,7 +134,7 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     try:
-        request.app.state.rate_limits.spend_sign_in(email)
+        request.app.state.rate_limits.spend_sign_in(email, client_address(request))
         facilitator = accounts.authenticate(session, email, password)
     except NotAuthenticated:
         return page(
@@ -249,12 +249,18 @@ def create_board(
 
 @router.get("/join")
 def join_code_form(request: Request, session: SessionDep, code: str | None = None) -> Response:
-    if code:
-        board = boards.find_by_join_code(session, code)
-        if board is not None:
-            return RedirectResponse(f"/b/{board.id}", status_code=303)
+    if not code:
+        return page(request, "join.html", code="", error=None)
+    limits = request.app.state.rate_limits
+    try:
+        board = sharing.find_by_code(session, limits, client_address(request), code[:100])
+    except RateLimited as refusal:
+        response = page(request, "join.html", status=429, code=code, error=say(request, refusal))
+        response.headers["Retry-After"] = str(refusal.retry_after)
+        return response
+    if board is None:
         return page(request, "join.html", status=404, code=code, error="unknown_code")
-    return page(request, "join.html", code="", error=None)
+    return RedirectResponse(f"/b/{board.id}", status_code=303)
 
 
 @router.post("/b/{board_id}/join")
@@ -267,8 +273,8 @@ def join_board(
     passcode: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
     try:
-        client = request.client.host if request.client else ""
         limits = request.app.state.rate_limits
+        client = client_address(request)
         joined = sharing.join(session, settings, limits, board_id, client, name, passcode)
     except PajaError as error:
         board = get_board(session, board_id)
@@ -279,7 +285,9 @@ def join_board(
             board=board,
             board_language=board.language,
             error=say(request, error),
-            error_field="passcode" if isinstance(error, PASSCODE_ERRORS) else "name",
+            error_field="passcode"
+            if board.passcode_hash and isinstance(error, PASSCODE_ERRORS)
+            else "name",
             name=name,
             teams=settings.teams,
         )
@@ -424,10 +432,13 @@ def _refuse(request: Request, error: PajaError) -> Response:
     """A refusal that belongs to no field: the page's alert region shows it."""
     message = say(request, error)
     if not is_htmx(request):
-        return error_page(request, error.status_code, message)
-    response = page(request, "_flash.html", status=error.status_code, message=message)
-    response.headers["HX-Retarget"] = "#flash"
-    response.headers["HX-Reswap"] = "innerHTML"
+        response = error_page(request, error.status_code, message)
+    else:
+        response = page(request, "_flash.html", status=error.status_code, message=message)
+        response.headers["HX-Retarget"] = "#flash"
+        response.headers["HX-Reswap"] = "innerHTML"
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, status
 from app.api.deps import SessionDep, SettingsDep
 from app.api.routes.common import errors
 from app.auth_cookies import candidate_tokens
+from app.ratelimit import client_address
 from app.schemas import TokenOut, TokenRequest
 from app.services import accounts
 
@@ -20,7 +21,7 @@ def create_token(
     body: TokenRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> TokenOut:
     """Exchange a facilitator's email and password for a bearer token."""
-    request.app.state.rate_limits.spend_sign_in(body.email)
+    request.app.state.rate_limits.spend_sign_in(body.email, client_address(request))
     facilitator = accounts.authenticate(session, body.email, body.password)
     token = accounts.issue_token(
         session,

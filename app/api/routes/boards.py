@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.api.deps import ActorDep, FacilitatorDep, SessionDep, SettingsDep
 from app.api.routes.common import errors
+from app.ratelimit import client_address
 from app.schemas import (
     BoardCreate,
     BoardSnapshot,
@@ -104,7 +105,8 @@ def join_board(
     settings: SettingsDep,
 ) -> ParticipantJoined:
     """Anyone with the board's link joins it and gets a token for this board only; a
-    board with a passcode asks for it (403 without it, 429 after too many wrong ones)."""
+    board with a passcode asks for it (403 without it, 429 after too many wrong ones).
+    Joins per client address and board are limited (429), README "Rate limits"."""
     limits = request.app.state.rate_limits
-    client = request.client.host if request.client else ""
+    client = client_address(request)
     return sharing.join(session, settings, limits, board_id, client, body.name, body.passcode)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from app.api.deps import ActorDep, SessionDep, SettingsDep, WriterDep
+from app.api.deps import ActorDep, SessionDep, SettingsDep
 from app.api.routes.common import errors
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
 from app.services import notes
@@ -17,7 +17,7 @@ NOTE_ERRORS = errors(401, 403, 404, 409, 423, 429)
     "", status_code=status.HTTP_201_CREATED, response_model=NotePublic, responses=NOTE_ERRORS
 )
 def create_note(
-    body: NoteCreate, actor: WriterDep, session: SessionDep, settings: SettingsDep
+    body: NoteCreate, actor: ActorDep, session: SessionDep, settings: SettingsDep
 ) -> NotePublic:
     return notes.create_note(session, settings, actor, body)
 
@@ -45,7 +45,7 @@ def delete_note(note_id: str, actor: ActorDep, session: SessionDep) -> Response:
 def add_comment(
     note_id: str,
     body: CommentCreate,
-    actor: WriterDep,
+    actor: ActorDep,
     session: SessionDep,
     settings: SettingsDep,
 ) -> CommentPublic:
@@ -53,7 +53,7 @@ def add_comment(
 
 
 @router.put("/{note_id}/vote", response_model=VoteOut, responses=NOTE_ERRORS)
-def cast_vote(note_id: str, actor: WriterDep, session: SessionDep) -> VoteOut:
+def cast_vote(note_id: str, actor: ActorDep, session: SessionDep) -> VoteOut:
     return notes.set_vote(session, actor, note_id, on=True)
 
 
