@@ -7,7 +7,9 @@ import getpass
 import sys
 from collections.abc import Sequence
 
-from app.config import Settings, get_settings
+from pydantic import ValidationError
+
+from app.config import Settings, describe_problems, get_settings
 from app.db import Database, migrate
 from app.errors import PajaError
 
@@ -15,6 +17,12 @@ from app.errors import PajaError
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    try:
+        get_settings()
+    except ValidationError as error:
+        for sentence in describe_problems(error):
+            print(f"paja: {sentence}", file=sys.stderr)
+        return 2
     try:
         return args.handler(args)
     except PajaError as error:

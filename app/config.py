@@ -9,10 +9,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from limits import parse_many
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/paja.db"
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+MIN_SECRET_CHARS = 16
 
 FRAME_ORIGIN = re.compile(r"https://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?", re.IGNORECASE)
 
@@ -37,6 +41,8 @@ class Settings(BaseSettings):
     # Other sites (an intranet, a learning platform) that may frame those same pages:
     # space- or comma-separated https origins, "*." allowed as the first label.
     frame_ancestors: str = ""
+    # /docs, the API's Swagger UI page (vendored, same origin); 0 turns it off.
+    api_docs: bool = True
 
     # Limits. The README's "Limits" table mirrors these; tests/test_docs.py keeps it honest.
     max_note_chars: int = Field(default=5000, ge=1)
@@ -99,6 +105,54 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _a_database(cls, value: SecretStr) -> SecretStr:
+        """SQLite or PostgreSQL, checked at start rather than at the first connection."""
+        url = value.get_secret_value().strip()
+        try:
+            backend = make_url(url).get_backend_name() if url else ""
+        except ArgumentError:
+            backend = ""
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(
+                "it must be a database URL such as sqlite:///./data/paja.db or "
+                "postgresql+psycopg://user@host/paja"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _a_redis(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and urlsplit(value.get_secret_value()).scheme not in REDIS_SCHEMES:
+            raise ValueError("it must be a Redis URL such as redis://localhost:6379/0 (or unset)")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _a_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < MIN_SECRET_CHARS:
+            raise ValueError(
+                f"it must be at least {MIN_SECRET_CHARS} characters (or unset, and Paja "
+                "generates one)"
+            )
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("it must be the public address, such as https://paja.example.fi")
+        return value.strip()
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _a_directory(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("it must name a directory, such as ./data")
+        return value
+
     @field_validator("frame_ancestors")
     @classmethod
     def _only_https_origins(cls, value: str) -> str:
@@ -152,6 +206,23 @@ def _stored_secret(data_dir: Path) -> bytes:
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(48))
     return path.read_text().strip().encode()
+
+
+SECRET_SETTINGS = {"database_url", "redis_url", "secret_key"}
+
+
+def describe_problems(error: ValidationError) -> list[str]:
+    """One sentence per setting Paja cannot start with, naming it (and its value, unless
+    it may hold a password)."""
+    sentences = []
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        variable = f"PAJA_{name.upper()}"
+        reason = problem["msg"].removeprefix("Value error, ").removeprefix(f"{variable}: ")
+        reason = reason[0].lower() + reason[1:] if reason else "it is not valid"
+        shown = "" if name in SECRET_SETTINGS else f"={problem.get('input')!r}"
+        sentences.append(f"{variable}{shown} cannot be used: {reason.rstrip('.')}.")
+    return sentences
 
 
 @lru_cache

@@ -35,6 +35,7 @@ from app.observability import EVENTS, RequestLog, configure_logging, metrics
 from app.ratelimit import RateLimits
 from app.services import events
 from app.web import (
+    api_docs,
     exports_pages,
     grid_pages,
     grouping_pages,
@@ -103,7 +104,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await hub.close()
         db.dispose()
 
-    app = FastAPI(title="Paja", version=__version__, lifespan=lifespan)
+    # /docs is app/web/api_docs.py (vendored Swagger UI, within the CSP); FastAPI's own
+    # pages load it from a CDN, which the CSP blocks.
+    app = FastAPI(
+        title="Paja", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.settings = settings
     app.state.db = db
     app.state.hub = hub
@@ -134,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(info_pages.router)
     app.include_router(sharing_pages.router)
     app.include_router(signals_pages.router)
+    app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)
     app.add_middleware(
