@@ -19,6 +19,7 @@ from app.api.routes import (
     health,
     moderation,
     notes,
+    participants,
     rows,
     sharing,
     signals,
@@ -42,6 +43,7 @@ from app.web import (
     info_pages,
     moderation_pages,
     pages,
+    participants_pages,
     sharing_pages,
     signals_pages,
     voting_pages,
@@ -127,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exports.router,
         sharing.router,
         signals.router,
+        participants.router,
         ws.router,
     ):
         app.include_router(router, prefix="/api/v1")
@@ -140,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sharing_pages.router)
     app.include_router(signals_pages.router)
     app.include_router(api_docs.router)
+    app.include_router(participants_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)
     app.add_middleware(

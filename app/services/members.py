@@ -8,9 +8,12 @@ from sqlmodel import Session, select
 
 from app.db import begin_write
 from app.errors import BoardLocked, Forbidden, InvalidInput, NotFound
+from app.i18n import N_
 from app.models import Board, BoardColumn, BoardStatus, Participant, Role
 from app.ratelimit import WriteQuota
 from app.services.accounts import Principal
+
+REMOVED = N_("A facilitator removed you from this board. You can join again from its link.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,8 @@ def actor_for(session: Session, principal: Principal, board_id: str) -> Actor:
     member = _membership(session, principal, board_id)
     if member is None:
         raise Forbidden("You are not a member of this board. Open the board's link to join.")
+    if member.role == Role.removed.value:
+        raise Forbidden(REMOVED)
     return Actor(board_id, member.id, Role(member.role), member.name, board.language)
 
 

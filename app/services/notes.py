@@ -114,6 +114,13 @@ def delete_note(session: Session, actor: Actor, note_id: str) -> None:
     require_writable(board, actor)
     note = _note_on_board(session, actor, note_id)
     require_author_or_facilitator(actor, note.author_id)
+    discard_note(session, board, note)
+    session.commit()
+
+
+def discard_note(session: Session, board: Board, note: Note) -> None:
+    """Take a note off the board with its event, in the caller's transaction: its
+    author's delete, or a facilitator removing the author with their notes."""
     session.delete(note)
     events.record(
         session,
@@ -122,7 +129,6 @@ def delete_note(session: Session, actor: Actor, note_id: str) -> None:
         {"id": note.id, "column_id": note.column_id, "row_id": note.row_id},
     )
     groups.forget_if_empty(session, board, note.group_id)
-    session.commit()
 
 
 def add_comment(

@@ -43,7 +43,7 @@ from app.schemas import (
     NoteUpdate,
 )
 from app.services import accounts, boards, notes, own_templates, rows, sharing
-from app.services.members import Actor, actor_for, get_board
+from app.services.members import REMOVED, Actor, actor_for, get_board
 from app.services.passcodes import PasscodeMissing, WrongPasscode
 from app.web import signals_context
 from app.web.render import render
@@ -326,7 +326,8 @@ def _page_actor(request: Request, session: SessionDep, board_id: str) -> Actor |
     try:
         principal = resolve_principal(session, settings, tokens)
         return actor_for(session, principal, board_id)
-    except (NotAuthenticated, Forbidden):
+    except (NotAuthenticated, Forbidden) as refusal:
+        request.state.refusal = refusal
         return None
 
 
@@ -344,12 +345,15 @@ def board_view(
     actor = _page_actor(request, session, board_id)
     settings = get_settings(request)
     if actor is None:
+        # Someone a facilitator removed is told so, not silently shown the form.
+        refusal = getattr(request.state, "refusal", None)
+        removed = refusal is not None and refusal.template == REMOVED
         return page(
             request,
             "join_board.html",
             board=board,
             board_language=board.language,
-            error=None,
+            error=say(request, refusal) if removed else None,
             name="",
             teams=settings.teams,
         )
