@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -121,7 +122,9 @@ def test_a_bad_setting_stops_paja_with_a_sentence_naming_it(
         for key, val in os.environ.items()
         if not key.startswith("PAJA_") and key != "FORWARDED_ALLOW_IPS"
     }
-    env |= {"PAJA_DATA_DIR": str(tmp_path), variable: value}
+    # The code under test, whatever `app` the environment has installed.
+    root = str(Path(__file__).resolve().parent.parent)
+    env |= {"PYTHONPATH": root, "PAJA_DATA_DIR": str(tmp_path), variable: value}
     args = [sys.executable, "-m", "app.cli", command]
     if command == "serve":
         args += ["--port", "1"]  # never reached: the settings stop it first
