@@ -37,8 +37,9 @@ class RateLimited(PajaError):
 
 def client_address(connection: HTTPConnection) -> str:
     """The address limits count by: the peer uvicorn reports (behind a proxy, the
-    forwarded one it trusts, README "Behind a proxy"). An IPv6 client counts by its /64,
-    the block one household or office gets, so rotating addresses inside it is no escape."""
+    forwarded one it trusts: README "The client address behind a proxy"). An IPv6 client
+    counts by its /64, the block one home or office gets, so rotating inside it is no
+    escape."""
     host = connection.client.host if connection.client else ""
     try:
         address = ipaddress.ip_address(host)

@@ -243,3 +243,18 @@ def test_the_feedback_form_is_limited_per_address(client: TestClient, settings: 
     assert [json.loads(line)["message"] for line in lines] == [f"Palaute {i}" for i in range(5)]
     elsewhere = TestClient(client.app, client=("192.0.2.9", 4000))
     assert elsewhere.post("/accessibility/feedback", data={"message": "Oma"}).status_code == 200
+
+
+def test_join_code_lookups_are_limited_per_address(
+    app: Any, client: TestClient, board: dict[str, Any]
+) -> None:
+    """Looking a right code up again and again is counted too (600 a minute by default;
+    here 5, the mechanism is the same): the sixth waits."""
+    from limits import parse_many
+
+    app.state.rate_limits.code_lookups = parse_many("5/minute")
+    for _ in range(5):
+        found = client.get("/join", params={"code": board["join_code"]}, follow_redirects=False)
+        assert found.status_code == 303
+    refused = client.get("/join", params={"code": board["join_code"]}, follow_redirects=False)
+    assert_refused(refused, "Liian monta liittymiskoodia")
