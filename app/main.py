@@ -33,7 +33,7 @@ from app.hub.memory import MemoryHub
 from app.middleware import BodySizeLimit, CrossSiteRefusal, SecurityHeaders
 from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
-from app.ratelimit import RateLimits
+from app.ratelimit import RateLimits, WriteQuotas
 from app.services import events
 from app.web import (
     api_docs,
@@ -145,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_docs.router)
     app.include_router(participants_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(WriteQuotas)
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)
     app.add_middleware(
         BodySizeLimit,

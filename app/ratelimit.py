@@ -12,11 +12,13 @@ import logging
 import math
 import time
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse, parse_many, storage, strategies
 from redis.exceptions import RedisError
 from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
 from app.errors import PajaError
@@ -192,14 +194,43 @@ class RateLimits:
 
 @dataclass(frozen=True, slots=True)
 class WriteQuota:
-    """The limits and the client address of one request, carried by its Actor so the
-    services spend the write quota in one place whichever door the write came through."""
+    """The limits and the client address of one request: what the write services spend
+    (members.spend_write), whichever door, API or page form, the write came through."""
 
     limits: RateLimits
     client: str
 
     def spend(self, board_id: str, participant_id: str) -> None:
         self.limits.spend_write(board_id, participant_id, self.client)
+
+
+_QUOTA: ContextVar[WriteQuota | None] = ContextVar("paja_write_quota", default=None)
+
+
+def request_quota() -> WriteQuota | None:
+    """This request's write quota; None outside a request."""
+    return _QUOTA.get()
+
+
+class WriteQuotas:
+    """Pure-ASGI middleware: each HTTP request carries its write quota (the app's limits,
+    the client's address) in a context variable, which follows the request into the
+    threads its route and services run in. So the quota is spent below the routes, in
+    one place, and no route or dependency can forget to pass it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = getattr(scope.get("app"), "state", None)
+        if scope["type"] != "http" or state is None:
+            await self.app(scope, receive, send)
+            return
+        token = _QUOTA.set(WriteQuota(state.rate_limits, client_address(HTTPConnection(scope))))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _QUOTA.reset(token)
 
 
 def _as_list(windows: Windows) -> list[RateLimitItem]:

@@ -7,6 +7,7 @@ sentence, and nothing changes."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -15,6 +16,26 @@ from fastapi.testclient import TestClient
 from tests.conftest import PASSWORD, bearer, facilitator_token, join, make_facilitator
 
 ROOM = 200
+
+
+class _StillClock:
+    """The time module, with the clock stopped."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+@pytest.fixture(autouse=True)
+def one_instant(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counters' clock stands still: every test happens in one instant, as if the
+    room (or the script) were as fast as can be, whatever the load on the test machine."""
+    monkeypatch.setattr("limits.storage.memory.time", _StillClock())
 
 
 def notes_on(client: TestClient, board: dict[str, Any], headers: dict[str, str]) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,7 +12,6 @@ from app.auth_cookies import candidate_tokens
 from app.config import Settings
 from app.errors import Forbidden, NotAuthenticated
 from app.models import Facilitator
-from app.ratelimit import WriteQuota, client_address
 from app.services import accounts
 from app.services.accounts import Principal
 from app.services.members import Actor, actor_for
@@ -67,8 +65,7 @@ def get_actor(board_id: str, request: Request, session: SessionDep, settings: Se
     actor = actor_for(session, principal, board_id)
     # Pages answer in the board's language unless the person chose another.
     request.state.board_language = actor.language
-    # The write services spend this (members.spend_write), whichever door called them.
-    return replace(actor, quota=WriteQuota(request.app.state.rate_limits, client_address(request)))
+    return actor
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

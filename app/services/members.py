@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -10,7 +10,7 @@ from app.db import begin_write
 from app.errors import BoardLocked, Forbidden, InvalidInput, NotFound
 from app.i18n import N_
 from app.models import Board, BoardColumn, BoardStatus, Participant, Role
-from app.ratelimit import WriteQuota
+from app.ratelimit import request_quota
 from app.services.accounts import Principal
 
 REMOVED = N_("A facilitator removed you from this board. You can join again from its link.")
@@ -25,9 +25,6 @@ class Actor:
     role: Role
     name: str
     language: str = "fi"
-    # The request's write quota (its limits and client address); None outside a request
-    # (the CLI, the demo seed), where nobody is counted.
-    quota: WriteQuota | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_facilitator(self) -> bool:
@@ -37,9 +34,11 @@ class Actor:
 def spend_write(actor: Actor) -> None:
     """Count one note, comment, vote or reaction against the person's and their network's
     quota (README "Rate limits"). Every write service calls this first, before the board
-    lock, so the API and the page forms spend the same quota and a flood waits outside."""
-    if actor.quota is not None:
-        actor.quota.spend(actor.board_id, actor.participant_id)
+    lock, so the API and the page forms spend the same quota and a flood waits outside.
+    Outside a request (the CLI, the demo seed) nobody is counted."""
+    quota = request_quota()
+    if quota is not None:
+        quota.spend(actor.board_id, actor.participant_id)
 
 
 def get_board(session: Session, board_id: str) -> Board:
