@@ -233,7 +233,8 @@ def _print_demo(base: str) -> None:
     print(
         "\nPaja demo\n"
         f"  facilitator: {base}/login  ({demo.email} / {demo.password})\n"
-        f"  participants: {base}/b/{demo.board_id}  (or {base}/join with code {demo.join_code})\n",
+        f"  participants: {base}/b/{demo.board_id}  (or {base}/join with code {demo.join_code})\n"
+        f"  a board mid-workshop: {base}/b/{demo.workshop_id}  (code {demo.workshop_code})\n",
         flush=True,
     )
 

@@ -46,6 +46,7 @@ from app.web import (
     participants_pages,
     sharing_pages,
     signals_pages,
+    toolbar_pages,
     voting_pages,
 )
 from app.web.render import encode_events
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(info_pages.router)
     app.include_router(sharing_pages.router)
     app.include_router(signals_pages.router)
+    app.include_router(toolbar_pages.router)
     app.include_router(api_docs.router)
     app.include_router(participants_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -311,6 +311,7 @@ def page_form(row: Row, ids: dict[str, str]) -> dict[str, Any]:
         },
         "/b/{board_id}/follow": {"column_id": ids["column_id"]},
         "/b/{board_id}/export": {"format": "md"},
+        "/b/{board_id}/language": {"language": "sv"},
     }
     return forms.get(row.path, {})
 

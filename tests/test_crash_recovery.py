@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import websockets
 
+from app.demo import DEMO_TITLE
 from tests.test_server_process import free_port
 
 RESTARTS = 3
@@ -186,7 +187,9 @@ async def demo_board_id(server: Server) -> str:
 
     engine = create_engine(server.env["PAJA_DATABASE_URL"])
     with engine.connect() as connection:
-        board_id = connection.execute(text("SELECT id FROM boards")).scalar_one()
+        board_id = connection.execute(
+            text("SELECT id FROM boards WHERE title = :title"), {"title": DEMO_TITLE}
+        ).scalar_one()
     engine.dispose()
     return board_id
 

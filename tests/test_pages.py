@@ -18,9 +18,12 @@ def sign_in(client: TestClient) -> None:
     assert response.status_code == 303
 
 
-def test_front_page_sends_strangers_to_login(client: TestClient) -> None:
+def test_front_page_asks_strangers_for_the_join_code_first(client: TestClient) -> None:
     response = client.get("/", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert response.status_code == 200
+    page = response.text
+    assert page.index('action="/join"') < page.index('action="/login"')
+    assert 'name="code"' in page and 'name="password"' in page
 
 
 def test_login_with_wrong_password_says_so_next_to_the_form(

@@ -124,10 +124,10 @@ def test_a_facilitator_gives_a_participant_a_group(
     [
         ({"name": ""}, 422, "must not be empty"),
         ({"name": "x" * 201}, 422, "the limit is 200"),
-        ({}, 422, "Give the group a name"),
-        ({"names": ["Ryhmä 1", "ryhmä 1"]}, 422, "already a group called"),
+        ({}, 422, "Give the discussion group a name"),
+        ({"names": ["Ryhmä 1", "ryhmä 1"]}, 422, "already a discussion group called"),
         ({"name": "Ryhmä", "colour": "red"}, 422, "colour"),
-        ({"names": [f"R{n}" for n in range(51)]}, 409, "at most 50 groups"),
+        ({"names": [f"R{n}" for n in range(51)]}, 409, "at most 50 discussion groups"),
     ],
 )
 def test_bad_groups_are_refused_and_nothing_changes(

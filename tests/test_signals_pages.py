@@ -22,13 +22,13 @@ def test_a_facilitator_numbers_groups_and_sees_the_progress_table(
     made = client.post(f"/b/{board['id']}/work-groups", data={"count": "3"}, follow_redirects=False)
     assert made.status_code == 303
     page = client.get(f"/b/{board['id']}").text
-    assert "Ryhmä 1" in page and "Ryhmä 3" in page
+    assert "Pienryhmä 1" in page and "Pienryhmä 3" in page
     assert "0/0 valmiina" in page
     named = client.post(f"/b/{board['id']}/work-groups", data={"name": "LUOVAT"}, headers=HTMX)
     assert named.status_code == 204
     refused = client.post(f"/b/{board['id']}/work-groups", data={"name": "luovat"}, headers=HTMX)
     assert refused.status_code == 422
-    assert "Ryhmä nimeltä luovat on jo olemassa." in refused.text
+    assert "Pienryhmä nimeltä luovat on jo olemassa." in refused.text
 
 
 def test_a_participant_picks_a_group_reacts_says_done_and_filters(

@@ -217,7 +217,7 @@ def test_the_board_page_runs_private_writing_without_javascript(
     anna = join(client, board["id"], "Anna")
     sign_in(client)
     page = client.get(f"/b/{board['id']}")
-    assert "Kirjoitustilat" in page.text  # the facilitator's writing modes, in Finnish
+    assert "Aloita yksityinen kirjoittaminen" in page.text  # the Writing tool, in Finnish
     switched = client.post(
         f"/b/{board['id']}/modes", data={"private_writing": "true"}, follow_redirects=False
     )

@@ -29,10 +29,10 @@ def create_group(
     """Merge notes into a new group in the column of the first one; notes from other
     columns move there."""
     board = _begin(session, actor)
-    title = clean(data.title, field=N_("Group title"), limit=settings.max_title_chars)
+    title = clean(data.title, field=N_("Theme title"), limit=settings.max_title_chars)
     chosen = _notes(session, board.id, _unique(data.note_ids))
     if len(chosen) < MIN_NOTES:
-        raise InvalidInput("A group needs at least two notes.")
+        raise InvalidInput("A theme needs at least two notes.")
     _refuse_grouped(session, chosen, None)
     column_id = chosen[0].column_id
     last = session.exec(
@@ -63,19 +63,19 @@ def update_group(
     board = _begin(session, actor)
     group = _group_on_board(session, board.id, group_id)
     if data.title is not None:
-        group.title = clean(data.title, field=N_("Group title"), limit=settings.max_title_chars)
+        group.title = clean(data.title, field=N_("Theme title"), limit=settings.max_title_chars)
     members = _members(session, group.id)
     member_ids = {note.id for note in members}
     removed = _notes(session, board.id, _unique(data.remove_note_ids))
     if any(note.id not in member_ids for note in removed):
-        raise InvalidInput("That note is not in this group.")
+        raise InvalidInput("That note is not in this theme.")
     asked = _notes(session, board.id, _unique(data.add_note_ids))
     added = [note for note in asked if note.id not in member_ids]
     _refuse_grouped(session, added, group.id)
     removed_ids = {note.id for note in removed}
     kept = [note for note in members if note.id not in removed_ids]
     if not kept and not added:
-        raise InvalidInput("Taking out every note would empty the group: split it instead.")
+        raise InvalidInput("Taking out every note would empty the theme: split it instead.")
     for note in removed:
         note.group_id = None
         session.add(note)
@@ -194,7 +194,7 @@ def _refuse_grouped(session: Session, notes: list[Note], allowed: str | None) ->
         if note.group_id is not None and note.group_id != allowed:
             other = session.get(NoteGroup, note.group_id)
             raise Conflict(
-                "A note is already in the group “{title}”: take it out of that group first.",
+                "A note is already in the theme “{title}”: take it out of that theme first.",
                 title=other.title if other else "",
             )
 
@@ -227,7 +227,7 @@ def _members(session: Session, group_id: str) -> list[Note]:
 def _group_on_board(session: Session, board_id: str, group_id: str) -> NoteGroup:
     group = session.get(NoteGroup, group_id)
     if group is None or group.board_id != board_id:
-        raise NotFound("There is no such group on this board.")
+        raise NotFound("There is no such theme on this board.")
     return group
 
 

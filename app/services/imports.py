@@ -42,7 +42,7 @@ from app.models import (
 )
 from app.schemas import BoardSnapshot, ColumnCreate, ColumnPublic, RowCreate
 from app.services import boards, events, public, rows, visibility, work_groups
-from app.services.members import Actor, lock_board, require_facilitator, require_writable
+from app.services.members import Actor, lock_board, require_facilitator, require_unlocked
 from app.services.text import clean
 
 PADLET_TITLE = "Padlet"
@@ -93,7 +93,7 @@ def import_into(session: Session, settings: Settings, actor: Actor, upload: Uplo
     require_facilitator(actor)
     backup = read_upload(upload, language=actor.language)
     board = lock_board(session, actor.board_id)
-    require_writable(board, actor)
+    require_unlocked(board)
     result = _add_contents(session, settings, board, backup)
     session.commit()
     return result
@@ -273,12 +273,12 @@ def _add_work_groups(
     added = False
     names = [*backup.work_groups, *(n.work_group for c in backup.columns for n in c.notes)]
     for raw in names:
-        name = _field(raw, N_("Group name"), settings.max_title_chars)
+        name = _field(raw, N_("Discussion group name"), settings.max_title_chars)
         if not name or name.casefold() in found:
             continue
         if len(found) >= settings.max_work_groups_per_board:
             raise LimitReached(
-                "A board can have at most {count} groups.",
+                "A board can have at most {count} discussion groups.",
                 count=settings.max_work_groups_per_board,
             )
         group = WorkGroup(board_id=board.id, name=name, position=len(found))
@@ -328,7 +328,7 @@ def _add_groups(
     next_position: dict[str, int] = {}
     for index, (column, source) in enumerate(zip(targets, backup.columns, strict=True)):
         for item in source.groups:
-            title = _field(item.title, N_("Group title"), settings.max_title_chars, fallback="–")
+            title = _field(item.title, N_("Theme title"), settings.max_title_chars, fallback="–")
             if column.id not in next_position:
                 last = session.exec(
                     select(func.max(NoteGroup.position)).where(NoteGroup.column_id == column.id)

@@ -96,14 +96,24 @@ def require_facilitator(actor: Actor) -> None:
 
 
 def require_writable(board: Board, actor: Actor) -> None:
-    """Locked and archived boards are read-only for everyone; drafts for participants."""
+    """A locked board stops participants' writes only: its facilitators keep theming,
+    next steps and moderation so they can sort the frozen results. An archived board is
+    read-only for everyone; a draft is closed to participants."""
     status = BoardStatus(board.status)
-    if status is BoardStatus.locked:
-        raise BoardLocked("The board is locked: nothing can be changed on it now.")
+    if status is BoardStatus.locked and not actor.is_facilitator:
+        raise BoardLocked(
+            "The board is locked: you can read everything on it, but not change it now."
+        )
     if status is BoardStatus.archived:
         raise BoardLocked("The board is archived: nothing can be changed on it now.")
     if status is BoardStatus.draft and not actor.is_facilitator:
         raise BoardLocked("The board is not open yet.")
+
+
+def require_unlocked(board: Board) -> None:
+    """Bulk changes (an import) wait until the board is open again, even for facilitators."""
+    if BoardStatus(board.status) in (BoardStatus.locked, BoardStatus.archived):
+        raise BoardLocked("The board is locked: nothing can be changed on it now.")
 
 
 def require_author_or_facilitator(actor: Actor, author_id: str | None) -> None:

@@ -86,17 +86,18 @@ def create(session: Session, settings: Settings, actor: Actor, data: WorkGroupCr
     names = [data.name] if data.name is not None else []
     names += data.names or []
     if not names:
-        raise InvalidInput("Give the group a name.")
+        raise InvalidInput("Give the discussion group a name.")
     existing = ordered(session, board.id)
     if len(existing) + len(names) > settings.max_work_groups_per_board:
         raise LimitReached(
-            "A board can have at most {count} groups.", count=settings.max_work_groups_per_board
+            "A board can have at most {count} discussion groups.",
+            count=settings.max_work_groups_per_board,
         )
     taken = {g.name.casefold() for g in existing}
     for offset, raw in enumerate(names):
-        name = clean(raw, field=N_("Group name"), limit=settings.max_title_chars)
+        name = clean(raw, field=N_("Discussion group name"), limit=settings.max_title_chars)
         if name.casefold() in taken:
-            raise InvalidInput("There is already a group called {name}.", name=name)
+            raise InvalidInput("There is already a discussion group called {name}.", name=name)
         taken.add(name.casefold())
         session.add(WorkGroup(board_id=board.id, name=name, position=len(existing) + offset))
     record_progress(session, board, "work_groups.changed")
@@ -114,9 +115,9 @@ def update(
     groups = ordered(session, board.id)
     group = _find(groups, work_group_id)
     if data.name is not None:
-        name = clean(data.name, field=N_("Group name"), limit=settings.max_title_chars)
+        name = clean(data.name, field=N_("Discussion group name"), limit=settings.max_title_chars)
         if any(g.name.casefold() == name.casefold() for g in groups if g is not group):
-            raise InvalidInput("There is already a group called {name}.", name=name)
+            raise InvalidInput("There is already a discussion group called {name}.", name=name)
         group.name = name
     if data.position is not None:
         groups.remove(group)
@@ -144,7 +145,7 @@ def delete(session: Session, actor: Actor, work_group_id: str) -> Progress:
 def _find(groups: list[WorkGroup], work_group_id: str) -> WorkGroup:
     group = next((g for g in groups if g.id == work_group_id), None)
     if group is None:
-        raise NotFound("There is no such group on this board.")
+        raise NotFound("There is no such discussion group on this board.")
     return group
 
 
@@ -188,7 +189,7 @@ def _set_group(session: Session, member: Participant, work_group_id: str | None)
     if work_group_id is not None:
         group = session.get(WorkGroup, work_group_id)
         if group is None or group.board_id != member.board_id:
-            raise InvalidInput("That group is not on this board.")
+            raise InvalidInput("That discussion group is not on this board.")
     if member.work_group_id == work_group_id:
         return False
     member.work_group_id = work_group_id

@@ -709,9 +709,11 @@
   // After board-move.js (loaded after this file) listens for paja:reveal.
   document.addEventListener("DOMContentLoaded", () => follow(board.dataset.follow));
 
+  // Every applied event is told to the page (toolbar.js follows live state with it).
   function apply(event) {
     const handler = handlers[event.type];
     if (handler) handler(event);
+    document.dispatchEvent(new CustomEvent("paja:event", { detail: event }));
   }
 
   // The server tells htmx which note this person just wrote or voted on.
@@ -760,5 +762,7 @@
   connection.addEventListener("paja:online", resendPending);
 
   decorateAll();
+  // The page itself is this viewer's snapshot: tell listeners it has been applied.
+  document.dispatchEvent(new CustomEvent("paja:snapshot", { detail: { seq: lastSeq } }));
   connect();
 })();

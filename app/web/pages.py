@@ -47,6 +47,7 @@ from app.services.members import REMOVED, Actor, actor_for, get_board
 from app.services.passcodes import PasscodeMissing, WrongPasscode
 from app.web import signals_context
 from app.web.render import render
+from app.web.toolbar_context import toolbar_extras
 
 router = APIRouter(include_in_schema=False)
 
@@ -176,8 +177,9 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
 def dashboard(
     request: Request, session: SessionDep, settings: SettingsDep, facilitator: MaybeFacilitator
 ) -> Response:
+    """A participant's way in (the join code) first; a signed-in facilitator's boards."""
     if facilitator is None:
-        return RedirectResponse("/login", status_code=303)
+        return page(request, "home.html")
     return _dashboard(request, session, settings, facilitator)
 
 
@@ -217,7 +219,13 @@ def create_board(
 ) -> Response:
     if facilitator is None:
         return RedirectResponse("/login", status_code=303)
-    form = {"title": title, "event": event, "question": question, "columns": columns}
+    form = {
+        "title": title,
+        "event": event,
+        "question": question,
+        "columns": columns,
+        "language": language,
+    }
     lines = [line.strip() for line in columns.splitlines() if line.strip()]
     try:
         if len(lines) > MAX_PASTED_COLUMNS:
@@ -359,6 +367,7 @@ def board_view(
         )
     snapshot = boards.board_snapshot(session, actor, public_view=public_view)
     extras = signals_context.board_extras(request, session, actor, snapshot)
+    extras |= toolbar_extras(request, session, actor, snapshot)
     return page(
         request,
         template,

@@ -79,6 +79,7 @@ def test_drag_between_cells_and_rows_added_and_removed_live(
     expect(watcher.locator(f"#notes-{column}-{develop} .note-text")).to_have_text(["Ohjaamot"])
     assert cell_texts(server, board, 0, 1) == ["Ohjaamot"]
 
+    facilitator.locator("#tool-more > summary").click()
     facilitator.locator("#rows-admin summary").click()
     facilitator.get_by_label("Uusi rivi").fill("C. Seuraava askel")
     facilitator.get_by_role("button", name="Lisää rivi").click()
