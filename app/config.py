@@ -6,6 +6,7 @@ import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from limits import parse_many
@@ -36,6 +37,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=30, ge=0)
+    # A change that would wait longer than this for its turn to write is refused with
+    # 503 and Retry-After instead (app/unit.py).
+    write_wait_seconds: float = Field(default=10.0, gt=0)
     # Microsoft Teams: lets Teams frame the board, join and tab-configuration pages.
     teams: bool = False
     # Other sites (an intranet, a learning platform) that may frame those same pages:
@@ -83,6 +87,11 @@ class Settings(BaseSettings):
     purge_grace_days: int = Field(default=30, ge=0)
     participant_token_days: int = Field(default=90, ge=1)
     facilitator_token_days: int = Field(default=14, ge=1)
+    # Theme suggestions (app/themes): which engine, and the bounds that keep a request short.
+    theme_engine: Literal["auto", "lexical", "embedding"] = "auto"
+    theme_max_notes: int = Field(default=2000, ge=2)
+    theme_embed_on_demand: int = Field(default=50, ge=0)
+    theme_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator(
         "code_lookups_per_address",

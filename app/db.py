@@ -145,6 +145,9 @@ class Database:
     ) -> None:
         self.url = url
         self.engine = make_engine(url, pool_size, max_overflow)
+        # How many threads may use the database at once without waiting for a connection.
+        in_memory = self.engine.dialect.name == "sqlite" and not make_url(url).database
+        self.capacity = 1 if in_memory else pool_size + max_overflow
         self.publish: Publisher | None = publish
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
         event.listen(self._sessions, "after_commit", self._after_commit)

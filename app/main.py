@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__, errors_http
 from app.api.routes import (
@@ -23,6 +24,7 @@ from app.api.routes import (
     rows,
     sharing,
     signals,
+    themes,
     voting,
     ws,
 )
@@ -30,11 +32,21 @@ from app.config import Settings, get_settings
 from app.db import BoardEvent, Database
 from app.hub.base import Hub
 from app.hub.memory import MemoryHub
-from app.middleware import BodySizeLimit, CrossSiteRefusal, SecurityHeaders
+from app.middleware import (
+    GZIP_EXCLUDED_TYPES,
+    GZIP_LEVEL,
+    GZIP_MINIMUM_BYTES,
+    BodySizeLimit,
+    CrossSiteRefusal,
+    SecurityHeaders,
+)
 from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
 from app.ratelimit import RateLimits, WriteQuotas
 from app.services import events
+from app.themes import model as embedding_model
+from app.themes.worker import EmbeddingWorker
+from app.unit import Units
 from app.web import (
     api_docs,
     exports_pages,
@@ -46,6 +58,7 @@ from app.web import (
     participants_pages,
     sharing_pages,
     signals_pages,
+    theme_pages,
     toolbar_pages,
     voting_pages,
 )
@@ -89,6 +102,18 @@ def _counting(publish: Callable[[list[BoardEvent]], None]) -> Callable[[list[Boa
     return publish_and_count
 
 
+def _observed(
+    publish: Callable[[list[BoardEvent]], None], observe: Callable[[list[BoardEvent]], None]
+) -> Callable[[list[BoardEvent]], None]:
+    """Committed events go to the hub, then to an observer (the embeddings worker)."""
+
+    def publish_and_observe(events: list[BoardEvent]) -> None:
+        publish(events)
+        observe(events)
+
+    return publish_and_observe
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging()
@@ -98,12 +123,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_overflow=settings.db_max_overflow,
     )
     hub = build_hub(settings, db)
-    db.publish = _counting(hub.publish)
+    theme_worker = EmbeddingWorker(db)
+    db.publish = _observed(_counting(hub.publish), theme_worker.notice)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
+        if settings.theme_engine != "lexical" and embedding_model.available():
+            theme_worker.start()
         yield
+        await run_in_threadpool(theme_worker.stop)
         await hub.close()
         db.dispose()
 
@@ -114,7 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.units = Units(db, settings.write_wait_seconds)
     app.state.hub = hub
+    app.state.theme_worker = theme_worker
     app.state.rate_limits = RateLimits(settings)
     app.state.snapshot_cache = ws.SnapshotCache()
     errors_http.install(app)
@@ -131,6 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sharing.router,
         signals.router,
         participants.router,
+        themes.router,
         ws.router,
     ):
         app.include_router(router, prefix="/api/v1")
@@ -143,6 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(info_pages.router)
     app.include_router(sharing_pages.router)
     app.include_router(signals_pages.router)
+    app.include_router(theme_pages.router)
     app.include_router(toolbar_pages.router)
     app.include_router(api_docs.router)
     app.include_router(participants_pages.router)
@@ -155,6 +188,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upload_bytes=settings.max_import_bytes,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=GZIP_MINIMUM_BYTES,
+        compresslevel=GZIP_LEVEL,
+        exclude_content_types=GZIP_EXCLUDED_TYPES,
+    )
     app.add_middleware(RequestLog)
     app.add_route("/metrics", metrics, include_in_schema=False)
     return app

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Alembic names constraints from this, so SQLite batch migrations can find them again.
@@ -363,3 +363,18 @@ class Reaction(SQLModel, table=True):
     name: str = Field(sa_column=Column(String, primary_key=True))
     board_id: str = _fk("boards.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class NoteEmbedding(SQLModel, table=True):
+    """A note's sentence embedding for theme suggestions (app/themes), computed on the
+    server by a background worker; `text_hash` tells when the note was edited since."""
+
+    __tablename__ = "note_embeddings"
+
+    note_id: str = Field(
+        sa_column=Column(String, ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
+    )
+    board_id: str = _fk("boards.id")
+    model: str
+    text_hash: str
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -62,6 +62,7 @@ class Tally:
     events: int = 0
     bytes: int = 0
     snapshots: int = 0
+    notes: int = 0  # this run's notes seen (each at most once)
     reconnects: int = 0
     close_codes: list[int] = field(default_factory=list)
     last_frame_ns: int = 0
@@ -90,6 +91,7 @@ class Tally:
                     bar = data.find(b"|", index_at)
                     quote = data.find(b'"', bar)
                     recorder.record(int(data[index_at:bar]), int(data[bar + 1 : quote]), now)
+                    self.notes += 1
             position = following
 
     def _advance(self, seq: int) -> bool:

@@ -70,6 +70,8 @@ class Options:
     client_lib: str = "picows"
     concurrency: int = 8
     burst: int = 0
+    posters: int = 0  # 0: every note by a different participant
+    in_flight: int = 0  # 0: POSTS_IN_FLIGHT (at least the burst)
     join_storm: bool = False
     prefill: int = 0
     drain_timeout: float = 10.0
@@ -236,6 +238,7 @@ class Poster:
         self.post_ms: list[float] = []
         self.posted = 0
         self.ok = 0
+        self.retry_after: list[str] = []
 
     async def post(self, index: int, scheduled_ns: int) -> None:
         board = self.board
@@ -250,6 +253,8 @@ class Poster:
             async with self.gate:
                 answer = await self.http.post(url, json=body, headers=headers)
             status = answer.status_code
+            if status == 503:
+                self.retry_after.append(answer.headers.get("retry-after", ""))
         except httpx.HTTPError:
             status = 0
         self.statuses[status] += 1
@@ -323,7 +328,9 @@ async def wait_delivered(recorder: Recorder, expected: Callable[[], int], timeou
     return max(0.0, stop - time.monotonic())
 
 
-def summarise_clients(clients: Sequence[Client]) -> dict[str, Any]:
+def summarise_clients(clients: Sequence[Client], stored: int | None = None) -> dict[str, Any]:
+    """Per-connection tallies; with `stored` (notes answered 201), how many listeners
+    received every one of them."""
     tallies = [c.tally for c in clients]
     closes = Counter(code for t in tallies for code in t.close_codes)
     frames = sum(t.frames for t in tallies)
@@ -336,6 +343,11 @@ def summarise_clients(clients: Sequence[Client]) -> dict[str, Any]:
         "reconnects_1013": sum(t.reconnects for t in tallies),
         "snapshots": sum(t.snapshots for t in tallies),
         "close_codes": {str(k): v for k, v in closes.items()},
+        **(
+            {"listeners_with_every_note": sum(t.notes >= stored for t in tallies)}
+            if stored is not None
+            else {}
+        ),
     }
 
 
@@ -351,6 +363,8 @@ def delivery_report(recorder: Recorder, poster: Poster, live: int, span_s: float
         "posted": poster.posted,
         "stored_201": poster.ok,
         "post_statuses": {str(k): v for k, v in poster.statuses.items()},
+        "server_errors_5xx": sum(v for k, v in poster.statuses.items() if k >= 500),
+        "retry_after": sorted(set(poster.retry_after)),
         "deliveries": deliveries,
         "lost_deliveries": max(0, poster.ok * live - deliveries),
         "notes_seen_by_all": len(complete),
@@ -364,7 +378,8 @@ def delivery_report(recorder: Recorder, poster: Poster, live: int, span_s: float
 
 async def run_fanout(opts: Options) -> dict[str, Any]:
     """Join, connect, measure idle memory, post, drain, and report."""
-    limits = httpx.Limits(max_connections=max(64, opts.burst), max_keepalive_connections=64)
+    connections = max(64, opts.burst, opts.in_flight)
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(limits=limits, timeout=60) as http:
         board, _ = await resolve_board(http, opts)
         probe = ServerProbe(server_pid(opts), opts.aux)
@@ -403,7 +418,7 @@ async def run_fanout(opts: Options) -> dict[str, Any]:
                 (rss_after - rss_before) / 1024 / (opts.clients + opts.frozen), 1
             ),
         }
-        result["clients"] = summarise_clients(clients)
+        result["clients"] = summarise_clients(clients, result["delivery"]["stored_201"])
         if frozen:
             result["frozen"] = await frozen_report(frozen, board, probe)
         if opts.burst:
@@ -425,7 +440,9 @@ async def measure(
     probe: ServerProbe,
 ) -> dict[str, Any]:
     """The measured window: posting, then waiting for the last delivery."""
-    poster = Poster(http, board, tokens, run, max(POSTS_IN_FLIGHT, opts.burst))
+    posters = tokens[: opts.posters] if opts.posters else tokens
+    in_flight = opts.in_flight or max(POSTS_IN_FLIGHT, opts.burst)
+    poster = Poster(http, board, posters, run, in_flight)
     window = Window(probe)
     window.open()
     first = time.perf_counter_ns()
@@ -574,6 +591,8 @@ def parse(argv: Sequence[str] | None = None) -> tuple[Options, str | None]:
     add("--client-lib", choices=("picows", "websockets"), default="picows")
     add("--concurrency", type=int, default=8, help="posters in flight for --rate max")
     add("--burst", type=int, default=0, help="post this many notes at once instead")
+    add("--posters", type=int, default=0, help="the first N participants post (0: all)")
+    add("--in-flight", type=int, default=0, help="most posts awaiting an answer at once")
     add("--join-storm", action="store_true", help="measure joins + snapshot instead")
     add("--prefill", type=int, default=0, help="notes to add before a join storm")
     add("--drain-timeout", type=float, default=10.0)
@@ -593,6 +612,8 @@ def parse(argv: Sequence[str] | None = None) -> tuple[Options, str | None]:
         client_lib=args.client_lib,
         concurrency=args.concurrency,
         burst=args.burst,
+        posters=args.posters,
+        in_flight=args.in_flight,
         join_storm=args.join_storm,
         prefill=args.prefill,
         drain_timeout=args.drain_timeout,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
-ORDER = ["grid", "knee", "compression", "frozen", "redis", "burst", "join_storm"]
+ORDER = ["grid", "knee", "compression", "frozen", "redis", "burst", "at_once", "join_storm"]
 FANOUT_HEADER = (
     "| scenario | run | server | notes/s | p50 ms | p90 ms | p99 ms | max ms "
     "| all-seen p99 ms | POST p99 ms | deliveries/s | lost | out of order | 1013 "
@@ -123,9 +123,36 @@ def burst_lines(runs: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+def at_once_table(runs: list[dict[str, Any]]) -> list[str]:
+    """Posts at the same instant: stored, 5xx, listeners with every note, delivery."""
+    lines = [
+        "| at once | posted | stored | 5xx | other statuses | listeners with every note "
+        "| delivery p50 / p99 ms | POST p99 ms | server CPU s | load (1 min) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        if "delivery" not in run:
+            last = run.get("error", "").strip().splitlines()[-1:] or ["no result"]
+            lines.append(f"| {run['label']} | did not finish: {last[0][:80]} |")
+            continue
+        d = run["delivery"]
+        others = {k: v for k, v in d["post_statuses"].items() if k != "201"}
+        complete = run["clients"].get("listeners_with_every_note")
+        listeners = f"{complete} of {run['options']['clients']}"
+        lines.append(
+            f"| {run['label']} | {d['posted']} | {run.get('burst_stored') or d['stored_201']} "
+            f"| {d.get('server_errors_5xx', 'n/a')} | {others or '–'} | {listeners} "
+            f"| {d['latency_ms']['p50']} / {d['latency_ms']['p99']} | {d['post_ms']['p99']} "
+            f"| {run['cpu']['server_cpu_s']} | {run.get('load_avg', ['n/a'])[0]} |"
+        )
+    return lines
+
+
 def markdown_table(results: Path = RESULTS) -> str:
     runs = load(results)
-    lines = fanout_table({k: v for k, v in runs.items() if k != "join_storm"})
+    lines = fanout_table({k: v for k, v in runs.items() if k not in ("join_storm", "at_once")})
+    if "at_once" in runs:
+        lines += ["", *at_once_table(runs["at_once"])]
     if "join_storm" in runs:
         lines += ["", *storm_table(runs["join_storm"])]
     lines += ["", *frozen_lines(runs.get("frozen", [])), *burst_lines(runs.get("burst", []))]

@@ -4,7 +4,7 @@ table with every Paja figure next to the baseline's.
 
     python -m bench.scenarios                 # everything (about 20 minutes)
     python -m bench.scenarios grid frozen     # some of: grid knee compression frozen
-                                              #   join_storm redis burst
+                                              #   join_storm redis burst at_once
 
 Every server gets a fresh data directory (and, for the Redis run, a PostgreSQL database
 created for it and dropped after), so runs never see each other's boards. Before each
@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -223,7 +224,8 @@ def generate_once(server: Server, label: str, args: list[str], budget: float) ->
             return {"label": label, "server": server.kind, "error": error, **quiet}
         result = json.loads(Path(out.name).read_text())
     result.update(label=label, server=server.kind, wall_s=round(time.monotonic() - began, 1))
-    result.update(quiet)
+    # `uptime`'s load averages at the end of the run: the machine is shared.
+    result.update(quiet, load_avg=[round(x, 2) for x in os.getloadavg()])
     print(f"  {label:<34} {server.kind:<8} {one_line(result)}", flush=True)
     return result
 
@@ -261,8 +263,16 @@ class Suite:
         return self.match is None or re.search(self.match, label) is not None
 
     def next_port(self) -> int:
-        self.port += 1
-        return self.port
+        """The next port nothing listens on: other sessions on this machine run these
+        scenarios too, and a server that cannot bind must not be mistaken for theirs."""
+        while True:
+            self.port += 1
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", self.port))
+                except OSError:
+                    continue
+            return self.port
 
     def pair(self, scenario: str, label: str, args: list[str], clients: int, **kw: Any) -> None:
         """The same run against Paja and against the baseline."""
@@ -393,6 +403,29 @@ def burst(suite: Suite) -> None:
         suite.add("burst", generate(server, "burst 200, 2 workers PG+Redis", args, 300))
 
 
+AT_ONCE = [
+    # (label, listeners, posts, how): two posts each, all at one instant; or spread
+    # evenly over one second (open loop, nothing held back by the generator).
+    ("200 at once, 100 listeners", 100, 200, "burst"),
+    ("500 at once, 250 participants", 250, 500, "burst"),
+    ("200 over 1 s, 100 listeners", 100, 200, "spread"),
+]
+
+
+def at_once(suite: Suite) -> None:
+    """A room that clicks at once: every participant listens on the stream and posts two
+    notes, all at the same instant (or spread over one second), on the embedded default
+    (SQLite, one worker). Stored count, 5xx, listeners that got every note, delivery."""
+    for label, listeners, posts, how in AT_ONCE:
+        if not suite.wanted(label):
+            continue
+        shape = ["--burst", str(posts)] if how == "burst" else ["--rate", str(posts)]
+        args = ["--clients", str(listeners), "--posters", str(listeners), "--duration", "1",
+                "--in-flight", str(posts), "--drain-timeout", "30", *shape]  # fmt: skip
+        with paja(suite.next_port()) as server:
+            suite.add("at_once", generate(server, label, args, 400))
+
+
 SCENARIOS: dict[str, Callable[[Suite], None]] = {
     "grid": grid,
     "knee": knee,
@@ -401,6 +434,7 @@ SCENARIOS: dict[str, Callable[[Suite], None]] = {
     "join_storm": join_storm,
     "redis": redis,
     "burst": burst,
+    "at_once": at_once,
 }
 
 

@@ -105,6 +105,9 @@ def settings(tmp_path: Path, backend: tuple[str, str | None]) -> Settings:
         secret_key="test-secret-key-that-is-long-enough",
         data_dir=tmp_path,
         base_url="http://testserver",
+        # The embedding worker would embed every note every test posts (about 0.2 s of
+        # CPU each); tests of the embedding engine ask for it (tests/test_themes.py).
+        theme_engine="lexical",
     )
 
 

@@ -40,14 +40,14 @@ def test_markdown_groups_notes_by_column_then_row(
     expected = [
         f"## 1. {first}",
         f"### {WORKS}",
-        "Ohjaamot toimivat",
+        "- Ohjaamot toimivat",
         f"### {DEVELOP}",
-        "Tiedotus hajanaista",
+        "- Tiedotus hajanaista",
         f"## 2. {second}",
         f"### {WORKS}",
-        "Yhteistyö yritysten kanssa",
+        "- Yhteistyö yritysten kanssa",
         f"### {DEVELOP}",
-        "Työnjako epäselvä",
+        "- Työnjako epäselvä",
     ]
     lines = [line for line in text.splitlines() if line.strip()]
     start = lines.index(expected[0])

@@ -199,15 +199,23 @@ def test_the_summary_shows_a_group_with_its_notes_and_summed_votes(
     client.post(
         _url(board, "/groups"), json={"title": "Yksi kanava", "note_ids": ids}, headers=facilitator
     )
-    markdown = client.get(_url(board, "/export"), params={"format": "md"}, headers=facilitator).text
-    heading = markdown.index("### Yksi kanava (3 ääntä)")
-    for text in ("Yhteinen kanava (2 ääntä)", "Yhteiset sivut", "Yhteinen chat (1 ääni)"):
-        assert markdown.index(text) > heading
-    assert "\n- Hyvä" in markdown
+    markdown = client.get(
+        _url(board, "/export"), params={"format": "md", "votes": "on"}, headers=facilitator
+    ).text
+    lead = markdown.index("- **Yksi kanava** (3 ääntä)")
+    for text in (
+        "  - Yhteinen kanava (2 ääntä)",
+        "  - Yhteiset sivut",
+        "  - Yhteinen chat (1 ääni)",
+    ):
+        assert markdown.index(text) > lead
+    assert "\n    - Hyvä" in markdown
     rows = client.get(_url(board, "/export"), params={"format": "csv"}, headers=facilitator)
     assert rows.content.decode("utf-8-sig").count("Yksi kanava") == 3
-    printed = client.get(f"/b/{board['id']}/print", headers=facilitator).text
-    assert "Yksi kanava (3 ääntä)" in printed
+    printed = client.get(f"/b/{board['id']}/print?votes=on", headers=facilitator).text
+    assert (
+        '<strong class="theme-title">Yksi kanava</strong> <span class="votes">(3 ääntä)' in printed
+    )
 
 
 def test_a_backup_keeps_its_groups_through_an_import(

@@ -55,8 +55,11 @@ def test_a_next_step_keeps_its_four_fields_through_the_api(
     ]
     assert listed[0]["column_title"] == board["columns"][1]["title"]
     markdown = client.get(_url(board, "/export"), params={"format": "md"}, headers=facilitator).text
-    assert "*Vastuutaho:* Ohjaamo" in markdown and "*Milloin:* keväällä 2025" in markdown
-    assert "*Yhteistyökumppanit:* TE\\-toimisto" in markdown or "TE-toimisto" in markdown
+    assert "| Mitä | Kuka | Kenen kanssa | Miten | Milloin |" in markdown  # the board's labels
+    assert (
+        "| Yhteinen infotilaisuus | Ohjaamo | TE-toimisto | Yhteinen info | keväällä 2025 |"
+        in markdown
+    )
     rows = list(
         csv.DictReader(
             io.StringIO(

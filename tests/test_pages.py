@@ -159,7 +159,7 @@ def test_the_login_page_throttles_guessing(
     assert int(answers[-1].headers["retry-after"]) >= 1
 
 
-def test_a_participants_page_has_the_tools_for_their_own_notes_only(
+def test_cards_are_the_same_for_everyone_and_the_note_page_offers_each_viewer_their_tools(
     client: TestClient, board: dict[str, Any], facilitator: dict[str, str]
 ) -> None:
     others = post_note(client, board, facilitator, "Fasilitaattorin esimerkki")
@@ -176,7 +176,24 @@ def test_a_participants_page_has_the_tools_for_their_own_notes_only(
         before, after = page.split(text, 1)
         return before.rsplit("<article", 1)[1] + after.split("</article>", 1)[0]
 
-    assert 'class="note-edit"' in card_of("Annan oma")
-    assert 'class="note-edit"' not in card_of("Fasilitaattorin esimerkki")
-    assert f'action="/b/{board["id"]}/notes/{others["id"]}/delete"' not in page
-    assert "note-facilitator" not in page  # a participant's page has no facilitator tools
+    mine = card_of("Annan oma")
+    own_id = mine.split('data-note-id="', 1)[1].split('"', 1)[0]
+    # No tools and no "mine" on any card: the page's own snapshot says which are hers.
+    for card in (mine, card_of("Fasilitaattorin esimerkki")):
+        assert "note-edit" not in card and "/delete" not in card and "note--mine" not in card
+        assert 'class="note-menu-button" href="/b/' in card  # "⋯": the note's page
+    assert own_id in page.split('data-own-notes="', 1)[1].split('"', 1)[0]
+    assert 'data-when="facilitator"' not in page  # a participant's menu has no such part
+
+    own_page = client.get(f"/b/{board['id']}/notes/{own_id}")
+    assert own_page.status_code == 200
+    assert f'action="/b/{board["id"]}/notes/{own_id}/edit"' in own_page.text
+    assert f'action="/b/{board["id"]}/notes/{own_id}/delete"' in own_page.text
+    other_page = client.get(f"/b/{board['id']}/notes/{others['id']}").text
+    assert "Fasilitaattorin esimerkki" in other_page
+    assert f"/notes/{others['id']}/delete" not in other_page
+    assert f"/notes/{others['id']}/vote" in other_page  # voting and comments stay open
+    assert f"/notes/{others['id']}/comments" in other_page
+    assert "/hide" not in other_page
+    missing = client.get(f"/b/{board['id']}/notes/no-such-note")
+    assert missing.status_code == 404

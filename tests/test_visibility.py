@@ -205,8 +205,12 @@ def test_summaries_leave_out_hidden_and_waiting_notes(
     set_modes(client, board, facilitator, approval_required=False, private_writing=True)
     post_note(client, board, anna, "Kirjoitettu yksin")
     markdown = client.get(board_url(board, "/export?format=md"), headers=facilitator).text
-    assert "Kirjoitettu yksin" in markdown
+    # The summary is what the room saw: a note written alone shows once it is revealed.
+    assert "Kirjoitettu yksin" not in markdown
     assert "Piilotettu" not in markdown and "Odottaa hyväksyntää" not in markdown
+    assert client.post(board_url(board, "/reveal"), headers=facilitator).status_code == 200
+    markdown = client.get(board_url(board, "/export?format=md"), headers=facilitator).text
+    assert "Kirjoitettu yksin" in markdown and "Piilotettu" not in markdown
 
 
 def test_the_board_page_runs_private_writing_without_javascript(
@@ -278,5 +282,8 @@ def test_a_reveal_is_encoded_apart_for_facilitators_and_participants(
     for_facilitators = json.loads(encode_events([revealed], "fi", FACILITATORS))["html"]
     participant = Audience(facilitator=False)
     for_participants = json.loads(encode_events([revealed], "fi", participant))["html"]
-    assert 'class="note-edit"' in for_facilitators
+    # Cards carry no tools for anyone (the page's menu holds them), so no facilitator's
+    # tools can reach participants whichever encoding they share.
+    assert 'class="note-edit"' not in for_facilitators
     assert 'class="note-edit"' not in for_participants
+    assert SECRET in for_facilitators and SECRET in for_participants

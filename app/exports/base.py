@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from app.exports.summary import Summary
 
 Order = Literal["board", "votes"]
+# Vote counts: "auto" shows them when a voting round was held on the board.
+Votes = Literal["auto", "on", "off"]
+# What an exporter reads: the board as the room saw it, or everything (the backup).
+Reads = Literal["room", "everything"]
 MAX_SUBTITLE_CHARS = 200
 # Characters XML 1.0 cannot carry (python-docx refuses them) and that no reader wants in a
 # CSV cell either; line breaks and tabs stay.
@@ -28,6 +32,11 @@ class ExportOptions:
     subtitle: str | None = None
     delimiter: str = ","
     template: bytes | None = None
+    votes: Votes = "auto"
+    comments: bool = True
+    overview: bool = True
+    # The priorities (column ids) to include; empty: every one.
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +47,7 @@ class Exporter:
     media_type: str
     extension: str
     render: Callable[[Summary, ExportOptions], bytes]
+    reads: Reads = "room"
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ def render(summary: Summary, options: ExportOptions) -> bytes:
                 plain(note.text),
                 "\n".join(plain(c.text + _byline(c.author)) for c in note.comments),
                 plain(note.author),
-                note.votes,
+                "" if note.votes is None else note.votes,
                 plain(note.owner),
                 plain(note.partners),
                 plain(note.how),

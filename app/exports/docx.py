@@ -1,7 +1,8 @@
-"""The summary as a Word document with real styles (Title, Subtitle, Heading 1/2/3, List
-Bullet), so an organisation can restyle it with its own template and navigate it by
-headings. An uploaded .docx template supplies the styles, headers and footers; its body
-text is dropped."""
+"""The summary as a Word document an organiser can send as it is, with real styles
+(Title, Subtitle, Heading 1/2, List Bullet 1-3, a table with a repeating header row), so
+an organisation can restyle it with its own template and navigate it by headings. An
+uploaded .docx template supplies the styles, headers and footers; its body text is
+dropped."""
 
 from __future__ import annotations
 
@@ -14,14 +15,17 @@ from typing import Any
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 from lxml import etree
 
 from app.errors import InvalidInput
 from app.exports.base import Exporter, ExportOptions, plain
-from app.exports.summary import Summary, SummaryNote
+from app.exports.summary import Entry, Summary, SummaryNote, SummaryTheme
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet")
+BULLETS = ("List Bullet", "List Bullet 2", "List Bullet 3")
+STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", *BULLETS, "Table Grid")
+STEP_COLUMNS = (0.32, 0.18, 0.18, 0.2, 0.12)  # what, who, with whom, how, when
 # A template is a few hundred KiB; refusing a huge unpacked size keeps a zip bomb out.
 MAX_TEMPLATE_UNPACKED_BYTES = 50 * 1024 * 1024
 # Elements that follow w:lang inside w:rPr (the schema fixes the order).
@@ -30,61 +34,151 @@ _AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 def render(summary: Summary, options: ExportOptions) -> bytes:
     document = _document(options.template)
+    if options.template is None:
+        _house_style(document)
     writer = _Writer(document)
     words = summary.words
     writer.paragraph("Title", summary.title)
     writer.paragraph("Subtitle", summary.subtitle)
+    for line in (summary.event, summary.dates):
+        if line.strip():
+            writer.paragraph(None, line)
     if summary.question:
         paragraph = writer.paragraph(None)
         writer.run(paragraph, words.question + " ", bold=True)
         writer.run(paragraph, summary.question)
-    if summary.sections:
-        writer.paragraph(None, summary.intro)
-    for section in summary.sections:
-        writer.paragraph("Heading 1", section.heading)
-        for part in section.parts:
-            group_style = "Heading 2"
-            if part.heading:
-                writer.paragraph("Heading 2", part.heading)
-                group_style = "Heading 3"
-            for note in part.notes:
-                _note(writer, summary, note)
-            for group in part.groups:
-                writer.paragraph(group_style, summary.group_heading(group))
-                for note in group.notes:
-                    _note(writer, summary, note)
-    if summary.next_steps:
-        writer.paragraph("Heading 1", words.next_steps)
-        for note in summary.next_steps:
-            _note(writer, summary, note)
-    properties = document.core_properties
-    properties.title = plain(summary.title)[:255]
-    properties.subject = plain(summary.subtitle)[:255]
-    properties.language = words.word_lang
-    properties.author = properties.last_modified_by = "Paja"
-    properties.comments = ""
-    properties.created = properties.modified = datetime.now(UTC)
+    if summary.empty:
+        writer.paragraph(None, words.empty_board)
+    else:
+        _body(writer, document, summary)
+    _properties(document, summary)
+    _footer(document, summary.footer)
     _set_language(document, words.word_lang)
     out = BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def _note(writer: _Writer, summary: Summary, note: SummaryNote) -> None:
-    paragraph = writer.paragraph(None, note.text + note.work_group_suffix)
-    tail = (f" – {note.author}" if note.author else "") + (
-        f" {summary.votes(note)}" if summary.show_votes else ""
-    )
+def _body(writer: _Writer, document: Any, summary: Summary) -> None:
+    words = summary.words
+    if summary.overview is not None:
+        overview = summary.overview
+        writer.paragraph("Heading 1", words.overview)
+        writer.paragraph(BULLETS[0], overview.totals(words))
+        writer.paragraph(BULLETS[0], words.per_priority)
+        for title, count in overview.per_section:
+            writer.paragraph(BULLETS[1], f"{title}: {count}")
+        if overview.top:
+            writer.paragraph(BULLETS[0], words.most_votes)
+            for text, votes in overview.top:
+                writer.paragraph(BULLETS[1], f"{text} {votes}")
+    writer.paragraph(None, summary.intro)
+    for section in summary.sections:
+        writer.paragraph("Heading 1", section.heading)
+        for part in section.parts:
+            if part.heading:
+                writer.paragraph("Heading 2", part.heading)
+            for entry in part.entries:
+                _entry(writer, summary, entry)
+            if not part.entries:
+                writer.paragraph(None, words.empty_part)
+    if summary.next_steps:
+        writer.paragraph("Heading 1", words.next_steps)
+        _steps_table(writer, document, summary)
+
+
+def _entry(writer: _Writer, summary: Summary, entry: Entry) -> None:
+    """A theme: its title in bold as the lead, its notes under it; a note: its comments
+    under it."""
+    if isinstance(entry, SummaryTheme):
+        bullet = writer.paragraph(BULLETS[0])
+        writer.run(bullet, entry.title, bold=True)
+        _tail(writer, bullet, "", summary.votes(entry))
+        for note in entry.notes:
+            _note(writer, summary, note, 1)
+    else:
+        _note(writer, summary, entry, 0)
+
+
+def _note(writer: _Writer, summary: Summary, note: SummaryNote, level: int) -> None:
+    bullet = writer.paragraph(BULLETS[level], note.text + note.work_group_suffix)
+    _tail(writer, bullet, note.author, summary.votes(note))
+    for comment in note.comments:
+        line = writer.paragraph(BULLETS[level + 1], comment.text)
+        _tail(writer, line, comment.author, "")
+
+
+def _tail(writer: _Writer, paragraph: Any, author: str, votes: str) -> None:
+    """ " – Anna Ahonen (3 ääntä)" in italics after the text, where there is one."""
+    tail = (f" – {author}" if author else "") + (f" {votes}" if votes else "")
     if tail:
         writer.run(paragraph, tail, italic=True)
-    for label, value in note.details(summary.words):
-        detail = writer.paragraph(None)
-        writer.run(detail, f"{label}: ", bold=True)
-        writer.run(detail, value)
-    for comment in note.comments:
-        bullet = writer.paragraph("List Bullet", comment.text)
-        if comment.author:
-            writer.run(bullet, f" – {comment.author}", italic=True)
+
+
+def _house_style(document: Any) -> None:
+    """A4 with 2 cm margins (python-docx starts from US Letter), and list items close
+    together, as the hand-made summary had them."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin = section.bottom_margin = Cm(2)
+    for name in BULLETS:
+        spacing = document.styles[name].paragraph_format
+        spacing.space_before, spacing.space_after = Pt(0), Pt(3)
+    document.styles["Table Grid"].font.size = Pt(9.5)
+
+
+def _steps_table(writer: _Writer, document: Any, summary: Summary) -> None:
+    """One row per next step under the board's own labels; the header row repeats on
+    every page and is marked as the header for screen readers. "What" gets the room."""
+    table = document.add_table(rows=1, cols=5)
+    table.style = document.styles["Table Grid"]
+    table.autofit = False
+    section = document.sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    widths = [int(width * share) for share in STEP_COLUMNS]
+    for column, column_width in zip(table.columns, widths, strict=True):
+        column.width = column_width
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, label, cell_width in zip(
+        header.cells, summary.words.step_labels(), widths, strict=True
+    ):
+        cell.width = cell_width
+        writer.run(cell.paragraphs[0]._p, label, bold=True)
+    for step in summary.next_steps:
+        cells = table.add_row().cells
+        for cell, cell_width in zip(cells, widths, strict=True):
+            cell.width = cell_width  # Word reads each cell's width, LibreOffice the grid
+        what = cells[0].paragraphs[0]._p
+        writer.run(what, step.text + step.work_group_suffix)
+        _tail(writer, what, step.author, summary.votes(step))
+        for comment in step.comments:
+            line = cells[0].add_paragraph(style=document.styles[BULLETS[0]])._p
+            writer.run(line, comment.text)
+            _tail(writer, line, comment.author, "")
+        for cell, value in zip(cells[1:], step.step_fields, strict=True):
+            if value:
+                writer.run(cell.paragraphs[0]._p, value)
+
+
+def _properties(document: Any, summary: Summary) -> None:
+    """The title is the board's; the export's date lives here and in the footer."""
+    properties = document.core_properties
+    properties.title = plain(summary.title)[:255]
+    properties.subject = plain(summary.subtitle)[:255]
+    properties.language = summary.words.word_lang
+    properties.author = properties.last_modified_by = "Paja"
+    properties.comments = ""
+    properties.created = properties.modified = datetime.now(UTC)
+
+
+def _footer(document: Any, text: str) -> None:
+    """ "Viety Pajasta 1.12.2026" in the footer, unless a template brings its own."""
+    footer = document.sections[0].footer
+    if any(p.text.strip() for p in footer.paragraphs):
+        return
+    footer.paragraphs[0].text = text
 
 
 _P, _PPR, _PSTYLE, _R, _RPR, _B, _I, _T, _BR, _TAB = (

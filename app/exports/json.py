@@ -12,4 +12,6 @@ def render(summary: Summary, options: ExportOptions) -> bytes:
     return backup.model_dump_json(indent=2).encode("utf-8")
 
 
-EXPORTER = Exporter(name="json", media_type="application/json", extension="json", render=render)
+EXPORTER = Exporter(
+    name="json", media_type="application/json", extension="json", render=render, reads="everything"
+)

@@ -1,23 +1,29 @@
-"""The summary as Markdown. Every piece of text a person typed goes through `escape`, so a
-note can never turn into a heading, a link, a list or emphasis."""
+"""The summary as Markdown, to paste into an e-mail, a Teams chat or a wiki. Every piece
+of text a person typed goes through `escape`, which backslash-escapes only what would
+change how the text renders (so "->" and "&" stay as typed), and a note can never turn
+into a heading, a link, a list or emphasis."""
 
 from __future__ import annotations
 
 import re
 
 from app.exports.base import Exporter, ExportOptions
-from app.exports.summary import Summary, SummaryNote
+from app.exports.summary import Entry, Summary, SummaryNote, SummaryTheme
 
-# Punctuation that means something anywhere in a line (CommonMark and GitHub's tables and
-# strikethrough); `&` because "&amp;" would render as "&".
-_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
-# What means something only at the start of a line: headings, lists, setext underlines,
-# ordered-list numbers ("1." / "1)").
-_LINE_START = re.compile(r"^([#+=-])|^(\d{1,9})([.)])")
+# Anywhere in a line: code, emphasis, links, tables, strikethrough, and the escape itself.
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+# "<" only where it could open an autolink or HTML ("<b>", "</", "<!--", "<?").
+_ANGLE = re.compile(r"<(?=[A-Za-z/!?])")
+# "&" only where it would read as a character reference ("&amp;", "&#38;").
+_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+# At the start of a line: a heading, a quote, a list item, an ordered-list number.
+_LINE_START = re.compile(r"^(?:(#{1,6}|[-+])(?=\s|$)|(>)|(\d{1,9})([.)])(?=\s|$))")
+# A line of only "-" or "=" would underline the line before it as a heading (or be a rule).
+_UNDERLINE = re.compile(r"^(-|=)[-=\s]*$")
 
 
 def escape(text: str) -> str:
-    """Markdown that renders as exactly this text: punctuation at risk is backslash-escaped
+    """Markdown that renders as exactly this text: what is at risk is backslash-escaped
     and every line break becomes a hard break, so the text stays one paragraph."""
     lines = [_escape_line(line) for line in text.replace("\r\n", "\n").split("\n")]
     return "\\\n".join(lines)
@@ -25,54 +31,114 @@ def escape(text: str) -> str:
 
 def _escape_line(line: str) -> str:
     # Leading spaces would make an indented code block; the rendered text drops them anyway.
-    line = _INLINE.sub(r"\\\1", line.strip())
-    return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line)
+    line = line.strip()
+    if _UNDERLINE.match(line) and len(set(line.replace(" ", ""))) == 1:
+        return "\\" + _escape_inline(line)
+    line = _escape_inline(line)
+    return _LINE_START.sub(_escape_start, line)
 
 
-def heading(text: str) -> str:
-    """A heading is one line: line breaks in a title become spaces."""
+def _escape_inline(line: str) -> str:
+    line = _INLINE.sub(r"\\\1", line)
+    line = _ANGLE.sub(r"\\<", line)
+    return _ENTITY.sub(r"\\&", line)
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    if match[1] or match[2]:
+        return "\\" + (match[1] or match[2])
+    return f"{match[3]}\\{match[4]}"
+
+
+def inline(text: str) -> str:
+    """One line of text inside a heading or a table cell, where nothing starts a block:
+    line breaks become spaces, and a closing "#" run is escaped (it would be dropped)."""
+    line = _escape_inline(" ".join(text.split()))
+    return re.sub(r"(^|\s)(#+)$", r"\1\\\2", line)
+
+
+cell = heading = inline
+
+
+def one_line(text: str) -> str:
+    """A list item's text on one line (where a block could still start)."""
     return escape(" ".join(text.split()))
 
 
 def to_markdown(summary: Summary) -> str:
     words = summary.words
     blocks = [f"# {heading(summary.title)}", escape(summary.subtitle)]
+    blocks.extend(escape(line) for line in (summary.event, summary.dates) if line.strip())
     if summary.question:
-        blocks.append(f"{words.question} {escape(summary.question)}")
-    if summary.sections:
-        blocks.append(escape(summary.intro))
+        blocks.append(f"{escape(words.question)} {escape(summary.question)}")
+    if summary.empty:
+        blocks.append(escape(words.empty_board))
+        return "\n\n".join(blocks) + "\n"
+    if summary.overview is not None:
+        blocks.extend(_overview(summary))
+    blocks.append(escape(summary.intro))
     for section in summary.sections:
-        blocks.append(f"## {section.number}. {heading(section.title)}")
+        blocks.append(f"## {heading(section.heading)}")  # "2. Digitaalisesti" stays a heading
         for part in section.parts:
-            level = "###"
             if part.heading:
                 blocks.append(f"### {heading(part.heading)}")
-                level = "####"
-            blocks.extend(_note_blocks(summary, note) for note in part.notes)
-            for group in part.groups:
-                blocks.append(f"{level} {heading(summary.group_heading(group))}")
-                blocks.extend(_note_blocks(summary, note) for note in group.notes)
+            lines = [line for entry in part.entries for line in _entry(summary, entry)]
+            blocks.append("\n".join(lines) if lines else escape(words.empty_part))
     if summary.next_steps:
         blocks.append(f"## {heading(words.next_steps)}")
-        blocks.extend(_note_blocks(summary, note) for note in summary.next_steps)
+        blocks.append(_steps_table(summary))
     return "\n\n".join(blocks) + "\n"
 
 
-def _note_blocks(summary: Summary, note: SummaryNote) -> str:
-    """The note's paragraph, its next-step details, then its comments as a bullet list."""
+def _overview(summary: Summary) -> list[str]:
+    overview = summary.overview
+    assert overview is not None
+    words = summary.words
+    lines = [f"- {escape(overview.totals(words))}", f"- {escape(words.per_priority)}"]
+    lines += [f"  - {one_line(title)}: {count}" for title, count in overview.per_section]
+    if overview.top:
+        lines.append(f"- {escape(words.most_votes)}")
+        lines += [f"  - {one_line(text)} {votes}" for text, votes in overview.top]
+    return [f"## {heading(words.overview)}", "\n".join(lines)]
+
+
+def _entry(summary: Summary, entry: Entry) -> list[str]:
+    """A theme as a bold item with its notes under it; a note as an item with its
+    comments under it."""
+    if isinstance(entry, SummaryTheme):
+        lines = [f"- **{heading(entry.title)}**{_suffix(summary.votes(entry))}"]
+        for note in entry.notes:
+            lines += _note(summary, note, "  ")
+        return lines
+    return _note(summary, entry, "")
+
+
+def _note(summary: Summary, note: SummaryNote, indent: str) -> list[str]:
+    inner = indent + "  "
+    text = escape(note.text).replace("\n", "\n" + inner)
     group = f" ({escape(note.work_group)})" if note.work_group else ""
-    paragraph = escape(note.text) + group + _byline(note.author) + _suffix(summary.votes(note))
-    blocks = [paragraph]
-    details = note.details(summary.words)
-    if details:
-        blocks.append(" · ".join(f"*{label}:* {escape(value)}" for label, value in details))
-    if note.comments:
-        blocks.append("\n".join(f"- {escape(c.text)}{_byline(c.author)}" for c in note.comments))
-    return "\n\n".join(blocks)
+    lines = [f"{indent}- {text}{group}{_byline(note.author)}{_suffix(summary.votes(note))}"]
+    for comment in note.comments:
+        body = escape(comment.text).replace("\n", "\n" + inner + "  ")
+        lines.append(f"{inner}- {body}{_byline(comment.author)}")
+    return lines
+
+
+def _steps_table(summary: Summary) -> str:
+    """What, who, with whom, how, when: the board's labels over one row per next step."""
+    header = summary.words.step_labels()
+    rows = ["| " + " | ".join(cell(label) for label in header) + " |"]
+    rows.append("|" + " --- |" * len(header))
+    for step in summary.next_steps:
+        what = cell(step.text) + (f" ({cell(step.work_group)})" if step.work_group else "")
+        what += _byline(step.author) + _suffix(summary.votes(step))
+        what += "".join(f" · {cell(c.text)}{_byline(c.author)}" for c in step.comments)
+        rows.append("| " + " | ".join([what, *(cell(v) for v in step.step_fields)]) + " |")
+    return "\n".join(rows)
 
 
 def _byline(author: str) -> str:
-    return f" – {escape(author)}" if author else ""
+    return f" – {cell(author)}" if author else ""
 
 
 def _suffix(votes: str) -> str:

@@ -184,33 +184,31 @@
     sumGroupVotes();
     if (state) restoreState(element, state, list);
     if (created && !ownNotes.has(data.id)) announceNewNote(data.column_id);
-    if (moved && state && state.hadFocus) announceMove(element, list);
+    const menuFocus = Boolean(window.PajaCard && window.PajaCard.menuHolds(data.id));
+    if (moved && menuFocus) document.dispatchEvent(new CustomEvent("paja:reveal", { detail: { list } }));
+    if (moved && ((state && state.hadFocus) || menuFocus)) announceMove(element, list);
   }
 
-  // What a re-rendered note should keep: the focused control, the open Move menu, and
-  // text being typed into its edit or comment box.
+  // What a re-rendered note should keep: the focused control, its comments opened with
+  // a comment being typed, and its long text opened.
   function saveState(note) {
     const active = note.contains(document.activeElement) ? document.activeElement : null;
     const keyed = active && active.closest("[data-focus]");
-    const open = [];
-    note.querySelectorAll("details[open]").forEach((details) => {
-      const area = details.querySelector("textarea");
-      const typing = area && area === active;
-      if (details.classList.contains("note-move") || details.classList.contains("note-moderate") || details.classList.contains("comment-add") || typing) {
-        open.push({ name: details.classList[0], text: area ? area.value : null });
-      }
-    });
-    return { hadFocus: Boolean(active), focusKey: keyed ? keyed.dataset.focus : null, open };
+    const box = note.querySelector(".comments");
+    const area = box && box.querySelector("textarea");
+    const text = note.querySelector(".note-text");
+    return {
+      hadFocus: Boolean(active),
+      focusKey: keyed ? keyed.dataset.focus : null,
+      commentsOpen: Boolean(box && !box.hidden),
+      comment: area ? area.value : null,
+      expanded: Boolean(text && text.classList.contains("is-open")),
+    };
   }
 
   function restoreState(note, state, list) {
-    for (const { name, text } of state.open) {
-      const details = note.querySelector("details." + name);
-      if (!details) continue;
-      details.open = true;
-      const area = details.querySelector("textarea");
-      if (area && text !== null) area.value = text;
-    }
+    if (state.commentsOpen) document.dispatchEvent(new CustomEvent("paja:open-comments", { detail: { note, text: state.comment } }));
+    if (state.expanded) document.dispatchEvent(new CustomEvent("paja:expand", { detail: { note } }));
     if (!state.hadFocus) return;
     // On a phone only one column shows: follow the note to its column first.
     document.dispatchEvent(new CustomEvent("paja:reveal", { detail: { list } }));
@@ -218,27 +216,93 @@
     target.focus();
   }
 
+  // --- a card's small controls: live cards travel lean (text, meta, "⋯"); the page adds
+  // the reactions, comments and vote controls here, with the counts the card carries.
+  const controls = document.getElementById("card-controls");
+  const commentBox = document.getElementById("card-comments");
+  const reactionNames = new Map();
+  const namesTemplate = document.getElementById("reaction-names");
+  if (namesTemplate) {
+    namesTemplate.content.querySelectorAll("[data-reaction]").forEach((name) => {
+      reactionNames.set(name.dataset.reaction, { emoji: name.dataset.emoji, label: name.textContent });
+    });
+  }
+
+  function fromTemplate(template, id, url) {
+    const holder = document.createElement("template");
+    holder.innerHTML = template.innerHTML.replaceAll("__NOTE__", id).replaceAll("__URL__", url);
+    withHtmx(holder.content);
+    return holder.content;
+  }
+
+  function hydrate(note) {
+    if (!controls || note.querySelector(".vote-form")) return;
+    const id = note.dataset.noteId;
+    const menu = note.querySelector(".note-menu-button");
+    if (!menu) return;
+    const parts = fromTemplate(controls, id, menu.getAttribute("href"));
+    note.prepend(parts.querySelector(".drag-handle"));
+    menu.before(parts);
+    if (!note.querySelector(".comments") && commentBox) note.append(fromTemplate(commentBox, id, ""));
+    const list = note.querySelector(".comment-list");
+    note.querySelector(".comment-count").textContent = list && list.children.length ? String(list.children.length) : "";
+    note.querySelectorAll(".vote-count").forEach((count) => (count.textContent = note.dataset.votes || "0"));
+    showReactions(note, JSON.parse(note.dataset.reactions || "{}"));
+    if (window.htmx) window.htmx.process(note);
+  }
+
+  // The card's one reactions control: only the reactions given, with their counts.
+  function showReactions(note, counts) {
+    const control = note.querySelector(".note-react");
+    if (!control) return;
+    const parts = [control.querySelector(".visually-hidden")];
+    for (const [name, { emoji, label }] of reactionNames) {
+      const count = counts[name] || 0;
+      if (!count) continue;
+      const used = document.createElement("span");
+      used.className = "reaction-used";
+      used.dataset.reaction = name;
+      used.innerHTML = '<span aria-hidden="true"></span><span class="visually-hidden"></span> <span class="reaction-count"></span>';
+      used.children[0].textContent = emoji;
+      used.children[1].textContent = " " + label;
+      used.children[2].textContent = String(count);
+      parts.push(used);
+    }
+    if (parts.length === 1) {
+      const none = document.createElement("span");
+      none.setAttribute("aria-hidden", "true");
+      none.textContent = "☺";
+      parts.push(none);
+    }
+    control.replaceChildren(...parts);
+  }
+
+  // The viewer's own marks on a card that is the same for everyone: their notes, votes,
+  // reactions, the facilitator's selection for a theme, and the discussion-group filter.
   function decorate(note) {
+    hydrate(note);
     const id = note.dataset.noteId;
     const mine = isFacilitator || ownNotes.has(id);
     note.classList.toggle("note--mine", mine);
-    const owner = note.querySelector(".owner-actions");
-    if (owner) owner.hidden = !mine;
-    const voted = votedNotes.has(id) || (myVotes.get(id) || 0) > 0;
-    const button = note.querySelector("button.vote");
-    const field = note.querySelector(".vote-form input[name=on]");
-    if (button) button.setAttribute("aria-pressed", voted ? "true" : "false");
-    if (field) field.value = voted ? "false" : "true";
+    note.classList.toggle("note--own", ownNotes.has(id));
     const given = myReactions.get(id) || new Set();
-    note.querySelectorAll("button.reaction").forEach((reaction) => {
-      const pressed = given.has(reaction.dataset.reaction);
-      reaction.setAttribute("aria-pressed", pressed ? "true" : "false");
-      reaction.value = `${reaction.dataset.reaction}:${pressed ? "off" : "on"}`;
+    note.querySelectorAll(".reaction-used").forEach((used) => {
+      used.classList.toggle("is-mine", given.has(used.dataset.reaction));
     });
     const filter = board.dataset.groupFilter || "";
     note.hidden = Boolean(filter) && note.dataset.workGroupId !== filter;
     decorateVoting(note, id);
+    // The projector shows the counts, not the controls.
+    if (board.dataset.view === "public") note.querySelectorAll(".note-foot").forEach((foot) => (foot.inert = true));
+    document.dispatchEvent(new CustomEvent("paja:decorate", { detail: { note } }));
   }
+
+  // What the page's other scripts ask about this viewer (board-card.js, composer.js).
+  window.PajaBoard = {
+    mine: (id) => isFacilitator || ownNotes.has(id),
+    reactions: (id) => myReactions.get(id) || new Set(),
+    isFacilitator,
+  };
 
   // --- voting rounds: the rules come from the #voting section the last event drew ---
   function votingRules() {
@@ -281,20 +345,53 @@
     }
   }
 
+  // The vote button toggles this viewer's vote; in a round that allows several votes on
+  // one note it adds one, and a "−" beside it takes one back.
   function decorateVoting(note, id) {
     const rules = votingRules();
     const mine = myVotes.get(id) || 0;
+    const stack = board.dataset.voteStack === "true";
+    const voted = votedNotes.has(id) || mine > 0;
+    const button = note.querySelector("button.vote");
+    if (!button) return;
     const reason = voteRefusal(rules, mine);
-    markDisabled(note.querySelector("button.vote"), reason);
-    markDisabled(note.querySelector("button.vote-add"), reason);
-    const remove = note.querySelector("button.vote-remove");
-    if (remove) {
-      if (mine === 0 || rules.state === "closed") remove.setAttribute("aria-disabled", "true");
-      else remove.removeAttribute("aria-disabled");
+    button.setAttribute("aria-pressed", voted ? "true" : "false");
+    button.value = stack || !voted ? "true" : "false";
+    markDisabled(button, reason);
+    const form = button.form;
+    let remove = form.querySelector("button.vote-remove");
+    let count = form.querySelector(".my-vote-count");
+    let why = form.querySelector(".vote-refusal");
+    if (stack && !remove) {
+      remove = document.createElement("button");
+      remove.type = "submit";
+      remove.name = "on";
+      remove.value = "false";
+      remove.className = "vote-remove";
+      remove.dataset.focus = "vote-remove";
+      remove.innerHTML = '<span aria-hidden="true">−</span><span class="visually-hidden"></span>';
+      remove.lastChild.textContent = board.dataset.textRemoveVote || "";
+      count = document.createElement("span");
+      count.className = "my-votes";
+      count.innerHTML = '<span class="visually-hidden"></span><span class="my-vote-count"></span>';
+      count.firstChild.textContent = (board.dataset.textYourVotes || "") + " ";
+      form.append(count, remove);
+      count = count.querySelector(".my-vote-count");
+    } else if (!stack && remove) {
+      remove.remove();
+      form.querySelector(".my-votes").remove();
+      count = null;
     }
-    const count = note.querySelector(".my-vote-count");
     if (count) count.textContent = String(mine);
-    const why = note.querySelector(".vote-refusal");
+    if (remove && (mine === 0 || rules.state === "closed")) remove.setAttribute("aria-disabled", "true");
+    else if (remove) remove.removeAttribute("aria-disabled");
+    if (reason && !why) {
+      why = document.createElement("span");
+      why.className = "vote-refusal visually-hidden";
+      why.id = "vote-refusal-" + id;
+      form.append(why);
+      button.setAttribute("aria-describedby", why.id);
+    }
     if (why) why.textContent = reason;
   }
 
@@ -324,6 +421,8 @@
     document.querySelectorAll(".vote-count").forEach((count) => {
       if (votes === null) count.textContent = "–";
       else if (count.dataset.noteId in votes) count.textContent = votes[count.dataset.noteId];
+      const note = count.closest(".note");
+      if (note) note.dataset.votes = count.textContent;
     });
   }
 
@@ -372,9 +471,10 @@
     document.querySelectorAll(".group").forEach((group) => {
       let sum = 0;
       let hidden = false; // "–": a voting round hides the counts until it closes
-      group.querySelectorAll(".note-votes .vote-count").forEach((count) => {
-        hidden = hidden || count.textContent.trim() === "–";
-        sum += Number(count.textContent) || 0;
+      group.querySelectorAll(".note").forEach((note) => {
+        const votes = note.dataset.votes || "0";
+        hidden = hidden || votes === "–";
+        sum += Number(votes) || 0;
       });
       const total = group.querySelector(".group-vote-count");
       if (total) total.textContent = hidden ? "–" : String(sum);
@@ -470,12 +570,16 @@
       const list = document.getElementById("comments-" + event.data.note_id);
       if (list && !document.getElementById("comment-" + event.data.id)) {
         list.appendChild(fragment(event.html));
+        const count = list.closest(".note").querySelector(".comment-count");
+        if (count) count.textContent = String(list.children.length);
       }
     },
     "vote.changed": (event) => {
       const counts = document.querySelectorAll(`.vote-count[data-note-id="${event.data.note_id}"]`);
       const shown = event.data.votes === null ? "–" : event.data.votes;
       counts.forEach((count) => (count.textContent = shown));
+      const voted = document.getElementById("note-" + event.data.note_id);
+      if (voted) voted.dataset.votes = String(shown);
       sumGroupVotes();
       // Only the voter's own copy of the event says how many votes are theirs.
       if (typeof event.data.mine === "number") {
@@ -573,12 +677,11 @@
       document.dispatchEvent(new CustomEvent("paja:timer"));
     },
     "reaction.changed": (event) => {
-      const list = document.getElementById("reactions-" + event.data.note_id);
-      if (!list) return;
-      list.querySelectorAll("button.reaction").forEach((button) => {
-        const count = event.data.reactions[button.dataset.reaction] || 0;
-        button.querySelector(".reaction-count").textContent = count ? String(count) : "";
-      });
+      const note = document.getElementById("note-" + event.data.note_id);
+      if (!note) return;
+      note.dataset.reactions = JSON.stringify(event.data.reactions);
+      showReactions(note, event.data.reactions);
+      decorate(note);
     },
     "participants.progress": (event) => showProgress(event),
     "work_groups.changed": (event) => showProgress(event),
@@ -722,6 +825,7 @@
     const note = document.getElementById("note-" + event.detail.id);
     if (note) decorate(note);
     say(board.dataset.textNoteAdded || "");
+    document.dispatchEvent(new CustomEvent("paja:sent", { detail: event.detail }));
   });
   document.body.addEventListener("paja:reacted", (event) => {
     myReactions.set(event.detail.id, new Set(event.detail.mine));
@@ -734,6 +838,8 @@
     button.setAttribute("aria-pressed", event.detail.done ? "true" : "false");
     button.textContent = event.detail.done ? button.dataset.textDone : button.dataset.textNotDone;
     button.form.querySelector("input[name=on]").value = event.detail.done ? "false" : "true";
+    const summary = document.querySelector(".my-controls-button");
+    if (summary) summary.classList.toggle("is-done", Boolean(event.detail.done));
   });
   document.body.addEventListener("paja:voted", (event) => {
     if (typeof event.detail.mine === "number") setMyVotes(event.detail.id, event.detail.mine);
@@ -744,19 +850,35 @@
 
   // A note that could not be sent (offline, server restarting) stays in its form, with
   // its key, and is sent again when the connection returns; the key makes the server
-  // answer a repeat with the note it already has instead of a duplicate.
+  // answer a repeat with the note it already has instead of a duplicate. A server that
+  // answers 503 (busy) is asked again after the Retry-After it gives.
   function resendPending() {
     document.querySelectorAll("form.note-form[data-pending]").forEach((form) => {
       delete form.dataset.pending;
       if (window.htmx) window.htmx.trigger(form, "submit");
     });
   }
-  document.body.addEventListener("htmx:sendError", (event) => {
-    const form = event.detail.elt && event.detail.elt.closest("form.note-form");
-    if (!form) return;
+  function holdForLater(form) {
     form.dataset.pending = "true";
     const notice = form.querySelector(".pending-note");
     if (notice) notice.hidden = false;
+  }
+  document.body.addEventListener("htmx:sendError", (event) => {
+    const form = event.detail.elt && event.detail.elt.closest("form.note-form");
+    if (form) holdForLater(form);
+  });
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const form = event.detail.elt && event.detail.elt.closest("form.note-form");
+    const xhr = event.detail.xhr;
+    if (!form || !xhr || xhr.status !== 503) return;
+    holdForLater(form);
+    const seconds = Number(xhr.getResponseHeader("Retry-After"));
+    const wait = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) : 2;
+    setTimeout(() => {
+      if (!document.contains(form) || !form.dataset.pending) return;
+      delete form.dataset.pending;
+      if (window.htmx) window.htmx.trigger(form, "submit");
+    }, wait * 1000 * (1 + Math.random() / 4));
   });
   window.addEventListener("online", resendPending);
   connection.addEventListener("paja:online", resendPending);

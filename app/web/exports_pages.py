@@ -12,7 +12,7 @@ from app import exports
 from app.api.deps import ActorDep, SessionDep, SettingsDep
 from app.api.routes.exports import DELIMITERS, file_response
 from app.errors import PajaError
-from app.exports.base import MAX_SUBTITLE_CHARS, ExportOptions, Order
+from app.exports.base import MAX_SUBTITLE_CHARS, ExportOptions, Order, Votes
 from app.i18n import pick_language
 from app.services import imports
 from app.services.members import Actor, get_board, require_facilitator
@@ -31,17 +31,24 @@ def print_view(
     include_names: bool = False,
     order: Order = "board",
     subtitle: Annotated[str, Query(max_length=MAX_SUBTITLE_CHARS)] = "",
+    votes: Votes = "auto",
+    comments: bool = True,
+    overview: bool = True,
+    column: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006 (FastAPI copies it)
 ) -> Response:
-    """The summary as a clean page for the browser's "Save as PDF"."""
-    options = ExportOptions(include_names=include_names, order=order, subtitle=subtitle or None)
+    """The summary as a clean page for the browser's "Save as PDF": the PDF's template."""
+    options = ExportOptions(
+        include_names=include_names,
+        order=order,
+        subtitle=subtitle or None,
+        votes=votes,
+        comments=comments,
+        overview=overview,
+        columns=tuple(column),
+    )
     summary = exports.board_summary(session, actor, options)
     return page(
-        request,
-        "print.html",
-        board_language=actor.language,
-        summary=summary,
-        board_id=actor.board_id,
-        options=options,
+        request, "print.html", board_language=actor.language, summary=summary, options=options
     )
 
 
@@ -62,6 +69,10 @@ def export_with_form(
     order: Annotated[Order, Form()] = "board",
     subtitle: Annotated[str, Form(max_length=MAX_SUBTITLE_CHARS)] = "",
     delimiter: Annotated[Delimiter, Form()] = "comma",
+    votes: Annotated[Votes, Form()] = "auto",
+    comments: Annotated[bool, Form()] = True,
+    overview: Annotated[bool, Form()] = True,
+    column: Annotated[list[str], Form(max_length=200)] = [],  # noqa: B006 (FastAPI copies it)
     template: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """A download from the menu; a Word template, when one is chosen, gives its styles."""
@@ -72,18 +83,29 @@ def export_with_form(
         subtitle=subtitle or None,
         delimiter=DELIMITERS[delimiter],
         template=content if format_ == "docx" else None,
+        votes=votes,
+        comments=comments,
+        overview=overview,
+        columns=tuple(column),
     )
     try:
         file = exports.export_board(session, actor, format_, options)
     except PajaError as error:
         if error.status_code not in (413, 422):
             return error_page(request, error.status_code, say(request, error))
-        return _export_page(request, session, actor, error.status_code, say(request, error))
+        return _export_page(
+            request, session, actor, error.status_code, say(request, error), options
+        )
     return file_response(file)
 
 
 def _export_page(
-    request: Request, session: SessionDep, actor: Actor, status: int = 200, error: str = ""
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    status: int = 200,
+    error: str = "",
+    options: ExportOptions | None = None,
 ) -> Response:
     board = get_board(session, actor.board_id)
     template = "_export_menu.html" if is_htmx(request) else "export.html"
@@ -93,6 +115,8 @@ def _export_page(
         status=status,
         board_language=actor.language,
         board=board,
+        export_columns=exports.board_columns(session, board),
+        options=options,
         open_menu=True,
         export_error=error,
     )

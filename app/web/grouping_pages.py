@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.api.deps import ActorDep, SessionDep, SettingsDep
+from app.api.deps import ActorDep, MemberWork, SessionDep, SettingsDep
 from app.errors import PajaError
 from app.models import NoteColor
 from app.schemas import GroupCreate, GroupUpdate, NoteUpdate
@@ -49,19 +49,20 @@ def group_selected(
 
 
 @router.post("/b/{board_id}/groups/{group_id}/rename")
-def rename_group(
+async def rename_group(
     request: Request,
     board_id: str,
     group_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     title: Text = "",
 ) -> Response:
-    return apply_change(
+    return await apply_change(
         request,
-        board_id,
-        lambda: groups.update_group(session, settings, actor, group_id, GroupUpdate(title=title)),
+        work,
+        lambda s, actor: groups.update_group(
+            s, settings, actor, group_id, GroupUpdate(title=title)
+        ),
     )
 
 
@@ -84,10 +85,10 @@ def take_out(
 
 
 @router.post("/b/{board_id}/groups/{group_id}/split")
-def split_group(
-    request: Request, board_id: str, group_id: str, actor: ActorDep, session: SessionDep
-) -> Response:
-    return apply_change(request, board_id, lambda: groups.delete_group(session, actor, group_id))
+async def split_group(request: Request, board_id: str, group_id: str, work: MemberWork) -> Response:
+    return await apply_change(
+        request, work, lambda s, actor: groups.delete_group(s, actor, group_id)
+    )
 
 
 @router.post("/b/{board_id}/notes/{note_id}/next-step")
@@ -115,19 +116,18 @@ def fill_next_step(
 
 
 @router.post("/b/{board_id}/notes/{note_id}/color")
-def recolour(
+async def recolour(
     request: Request,
     board_id: str,
     note_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     color: Annotated[NoteColor, Form()] = NoteColor.yellow,
 ) -> Response:
-    return apply_change(
+    return await apply_change(
         request,
-        board_id,
-        lambda: notes.update_note(session, settings, actor, note_id, NoteUpdate(color=color)),
+        work,
+        lambda s, actor: notes.update_note(s, settings, actor, note_id, NoteUpdate(color=color)),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.api.deps import ActorDep, SessionDep, SettingsDep
+from app.api.deps import MemberWork, SettingsDep
 from app.schemas import BoardUpdate
 from app.services import boards, visibility
 from app.web.pages import apply_change
@@ -17,11 +17,10 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.post("/b/{board_id}/modes")
-def set_modes(
+async def set_modes(
     request: Request,
     board_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     private_writing: Annotated[bool, Form()] = False,
     approval_required: Annotated[bool, Form()] = False,
@@ -29,32 +28,29 @@ def set_modes(
     """Unticked boxes are not sent: a missing one means off (unticking private writing
     reveals)."""
     update = BoardUpdate(private_writing=private_writing, approval_required=approval_required)
-    return apply_change(
-        request, board_id, lambda: boards.update_board(session, settings, actor, update)
+    return await apply_change(
+        request, work, lambda s, actor: boards.update_board(s, settings, actor, update)
     )
 
 
 @router.post("/b/{board_id}/reveal")
-def reveal(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    return apply_change(request, board_id, lambda: visibility.reveal(session, actor))
+async def reveal(request: Request, board_id: str, work: MemberWork) -> Response:
+    return await apply_change(request, work, lambda s, actor: visibility.reveal(s, actor))
 
 
 @router.post("/b/{board_id}/notes/{note_id}/approve")
-def approve(
-    request: Request, board_id: str, note_id: str, actor: ActorDep, session: SessionDep
-) -> Response:
-    return apply_change(request, board_id, lambda: visibility.approve(session, actor, note_id))
+async def approve(request: Request, board_id: str, note_id: str, work: MemberWork) -> Response:
+    return await apply_change(request, work, lambda s, actor: visibility.approve(s, actor, note_id))
 
 
 @router.post("/b/{board_id}/notes/{note_id}/hide")
-def hide(
+async def hide(
     request: Request,
     board_id: str,
     note_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     hidden: Annotated[bool, Form()] = True,
 ) -> Response:
-    return apply_change(
-        request, board_id, lambda: visibility.set_hidden(session, actor, note_id, hidden)
+    return await apply_change(
+        request, work, lambda s, actor: visibility.set_hidden(s, actor, note_id, hidden)
     )

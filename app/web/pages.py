@@ -12,12 +12,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from app import teams
 from app.api.deps import (
-    ActorDep,
+    MemberWork,
     SessionDep,
     SettingsDep,
+    UnitsDep,
+    Work,
     get_facilitator,
     get_settings,
     resolve_principal,
@@ -272,20 +275,22 @@ def join_code_form(request: Request, session: SessionDep, code: str | None = Non
 
 
 @router.post("/b/{board_id}/join")
-def join_board(
+async def join_board(
     request: Request,
     board_id: str,
-    session: SessionDep,
+    units: UnitsDep,
     settings: SettingsDep,
     name: Annotated[str, Form(max_length=10_000)] = "",
     passcode: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
+    client = client_address(request)
+    limits = request.app.state.rate_limits
     try:
-        limits = request.app.state.rate_limits
-        client = client_address(request)
-        joined = sharing.join(session, settings, limits, board_id, client, name, passcode)
+        joined = await units.write(
+            board_id, lambda s: sharing.join(s, settings, limits, board_id, client, name, passcode)
+        )
     except PajaError as error:
-        board = get_board(session, board_id)
+        board = await units.run(lambda s: get_board(s, board_id))
         response = page(
             request,
             "join_board.html",
@@ -383,6 +388,7 @@ def board_view(
         base_url=_public_base(request),
         teams=settings.teams,
         facilitators=sharing.list_facilitators(session, actor) if actor.is_facilitator else [],
+        max_note_chars=settings.max_note_chars,
         **extras,
     )
 
@@ -445,24 +451,31 @@ def _refuse(request: Request, error: PajaError) -> Response:
     """A refusal that belongs to no field: the page's alert region shows it."""
     message = say(request, error)
     if not is_htmx(request):
-        response = error_page(request, error.status_code, message)
-    else:
-        response = page(request, "_flash.html", status=error.status_code, message=message)
-        response.headers["HX-Retarget"] = "#flash"
-        response.headers["HX-Reswap"] = "innerHTML"
-    if isinstance(error, RateLimited):
-        response.headers["Retry-After"] = str(error.retry_after)
+        return _retry_after(error_page(request, error.status_code, message), error)
+    response = page(request, "_flash.html", status=error.status_code, message=message)
+    response.headers["HX-Retarget"] = "#flash"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return _retry_after(response, error)
+
+
+def _retry_after(response: Response, error: PajaError) -> Response:
+    """A refusal for load (503) or rate (429) says when to try again."""
+    seconds = getattr(error, "retry_after", None)
+    if seconds is not None:
+        response.headers["Retry-After"] = str(seconds)
     return response
 
 
-def apply_change(request: Request, board_id: str, change: Callable[[], object]) -> Response:
-    """A form post that makes one change: back to the board (htmx: no content, the live
-    event redraws it), or the refusal in the page's alert region."""
+async def apply_change(
+    request: Request, work: Work[Actor], change: Callable[[Session, Actor], object]
+) -> Response:
+    """A form post that makes one change, in one unit of work: back to the board (htmx:
+    no content, the live event redraws it), or the refusal in the page's alert region."""
     try:
-        change()
+        await work.write(change)
     except PajaError as error:
         return _refuse(request, error)
-    return _fragment_or_redirect(request, board_id)
+    return _fragment_or_redirect(request, work.board_id or "")
 
 
 def _trigger(response: Response, name: str, detail: dict[str, Any]) -> Response:
@@ -471,11 +484,10 @@ def _trigger(response: Response, name: str, detail: dict[str, Any]) -> Response:
 
 
 @router.post("/b/{board_id}/notes")
-def add_note(
+async def add_note(
     request: Request,
     board_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     column_id: Annotated[str, Form(max_length=100)] = "",
     text: Annotated[str, Form(max_length=100_000)] = "",
@@ -483,16 +495,16 @@ def add_note(
     row_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     context: dict[str, Any] = {"column": {"id": column_id}}
-    if row_id:  # the cell's form comes back with the cell's prompt as its label
-        context["row"] = {"id": row_id, "title": rows.row_title(session, board_id, row_id)}
     key = client_key if CLIENT_KEY.fullmatch(client_key) else None
+    data = NoteCreate(column_id=column_id, text=text, client_key=key, row_id=row_id or None)
+
+    def write(session: Session, actor: Actor) -> str:
+        if row_id:  # the cell's form comes back with the cell's prompt as its label
+            context["row"] = {"id": row_id, "title": rows.row_title(session, board_id, row_id)}
+        return notes.create_note(session, settings, actor, data).id
+
     try:
-        note = notes.create_note(
-            session,
-            settings,
-            actor,
-            NoteCreate(column_id=column_id, text=text, client_key=key, row_id=row_id or None),
-        )
+        note_id = await work.write(write)
     except PajaError as error:
         return _form_error(
             request, error, "_note_form.html", text=text, board_id=board_id, **context
@@ -500,21 +512,47 @@ def add_note(
     response = _fragment_or_redirect(
         request, board_id, "_note_form.html", text="", error=None, **context
     )
-    return _trigger(response, "paja:own-note", {"id": note.id})
+    return _trigger(response, "paja:own-note", {"id": note_id})
+
+
+@router.get("/b/{board_id}/notes/{note_id}")
+def note_page(request: Request, board_id: str, note_id: str, session: SessionDep) -> Response:
+    """One note with every action open to this viewer, as forms: where the card's "⋯"
+    leads without JavaScript."""
+    board = get_board(session, board_id)
+    actor = _page_actor(request, session, board_id)
+    if actor is None:
+        return RedirectResponse(f"/b/{board_id}", status_code=303)
+    snapshot = boards.board_snapshot(session, actor)
+    note = next((n for n in snapshot.notes if n.id == note_id), None)
+    if note is None:
+        missing = NotFound("There is no such note on this board.")
+        return error_page(request, 404, say(request, missing))
+    column = next((c.title for c in snapshot.columns if c.id == note.column_id), "")
+    return page(
+        request,
+        "note.html",
+        board_language=board.language,
+        board=snapshot,
+        viewer=snapshot.viewer,
+        note=note,
+        column_title=column,
+        can_change=actor.is_facilitator or note.id in snapshot.viewer.own_note_ids,
+    )
 
 
 @router.post("/b/{board_id}/notes/{note_id}/edit")
-def edit_note(
+async def edit_note(
     request: Request,
     board_id: str,
     note_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     text: Annotated[str, Form(max_length=100_000)] = "",
 ) -> Response:
+    change = NoteUpdate(text=text)
     try:
-        notes.update_note(session, settings, actor, note_id, NoteUpdate(text=text))
+        await work.write(lambda s, actor: notes.update_note(s, settings, actor, note_id, change))
     except PajaError as error:
         note = {"id": note_id, "text": text}
         return _form_error(request, error, "_note_edit_form.html", note=note, board_id=board_id)
@@ -525,12 +563,11 @@ Direction = Literal["up", "down", "left", "right"]
 
 
 @router.post("/b/{board_id}/notes/{note_id}/move")
-def move_note(
+async def move_note(
     request: Request,
     board_id: str,
     note_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     column_id: Annotated[str, Form(max_length=100)] = "",
     position: Annotated[int | None, Form(ge=0, le=1_000_000)] = None,
@@ -540,19 +577,19 @@ def move_note(
     """A drop (column_id, row_id on a grid, and position) or a keyboard move (direction:
     one step up, down, or to the neighbouring column at the same height; on a grid board
     up and down cross into the next row's cell)."""
-    try:
+
+    def move(session: Session, actor: Actor) -> None:
+        place = (column_id, row_id, position)
         if direction is not None:
-            target = _step(boards.board_snapshot(session, actor), note_id, direction)
-            if target is None:  # already at the edge: nothing to change
-                return _fragment_or_redirect(request, board_id)
-            column_id, row_id, position = target
-        notes.update_note(
-            session,
-            settings,
-            actor,
-            note_id,
-            NoteUpdate(column_id=column_id or None, row_id=row_id or None, position=position),
-        )
+            place = _step(boards.board_snapshot(session, actor), note_id, direction)
+            if place is None:  # already at the edge: nothing to change
+                return
+        column, row, at = place
+        change = NoteUpdate(column_id=column or None, row_id=row or None, position=at)
+        notes.update_note(session, settings, actor, note_id, change)
+
+    try:
+        await work.write(move)
     except PajaError as error:
         return _refuse(request, error)
     return _fragment_or_redirect(request, board_id)
@@ -598,42 +635,39 @@ def _step(
 
 
 @router.post("/b/{board_id}/notes/{note_id}/kind")
-def set_note_kind(
+async def set_note_kind(
     request: Request,
     board_id: str,
     note_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     kind: Annotated[NoteKind, Form()] = NoteKind.note,
 ) -> Response:
-    return apply_change(
+    return await apply_change(
         request,
-        board_id,
-        lambda: notes.update_note(session, settings, actor, note_id, NoteUpdate(kind=kind)),
+        work,
+        lambda s, actor: notes.update_note(s, settings, actor, note_id, NoteUpdate(kind=kind)),
     )
 
 
 @router.post("/b/{board_id}/notes/{note_id}/delete")
-def delete_note(
-    request: Request, board_id: str, note_id: str, actor: ActorDep, session: SessionDep
-) -> Response:
-    return apply_change(request, board_id, lambda: notes.delete_note(session, actor, note_id))
+async def delete_note(request: Request, board_id: str, note_id: str, work: MemberWork) -> Response:
+    return await apply_change(request, work, lambda s, actor: notes.delete_note(s, actor, note_id))
 
 
 @router.post("/b/{board_id}/notes/{note_id}/comments")
-def add_comment(
+async def add_comment(
     request: Request,
     board_id: str,
     note_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     text: Annotated[str, Form(max_length=100_000)] = "",
 ) -> Response:
     context = {"note": {"id": note_id}}
+    comment = CommentCreate(text=text)
     try:
-        notes.add_comment(session, settings, actor, note_id, CommentCreate(text=text))
+        await work.write(lambda s, actor: notes.add_comment(s, settings, actor, note_id, comment))
     except PajaError as error:
         return _form_error(
             request, error, "_comment_form.html", text=text, board_id=board_id, **context
@@ -644,16 +678,15 @@ def add_comment(
 
 
 @router.post("/b/{board_id}/notes/{note_id}/vote")
-def toggle_vote(
+async def toggle_vote(
     request: Request,
     board_id: str,
     note_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     on: Annotated[bool, Form()] = True,
 ) -> Response:
     try:
-        result = notes.set_vote(session, actor, note_id, on=on)
+        result = await work.write(lambda s, actor: notes.set_vote(s, actor, note_id, on=on))
     except PajaError as error:
         return _refuse(request, error)
     response = _fragment_or_redirect(request, board_id)
@@ -662,16 +695,15 @@ def toggle_vote(
 
 
 @router.post("/b/{board_id}/status")
-def set_status(
+async def set_status(
     request: Request,
     board_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     status: Annotated[BoardStatus, Form()] = BoardStatus.open,
 ) -> Response:
-    return apply_change(
+    return await apply_change(
         request,
-        board_id,
-        lambda: boards.update_board(session, settings, actor, BoardUpdate(status=status)),
+        work,
+        lambda s, actor: boards.update_board(s, settings, actor, BoardUpdate(status=status)),
     )

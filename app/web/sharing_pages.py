@@ -11,7 +11,7 @@ import segno
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.api.deps import ActorDep, SessionDep, SettingsDep
+from app.api.deps import ActorDep, MemberWork, SessionDep, SettingsDep
 from app.errors import Forbidden, InvalidInput, PajaError
 from app.i18n import translations
 from app.schemas import BoardDuplicate, BoardUpdate, TemplateSave
@@ -82,43 +82,43 @@ def _minutes_to_seconds(minutes: str) -> int:
 
 
 @router.post("/b/{board_id}/timer/stop")
-def stop_timer(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    return apply_change(request, board_id, lambda: timer.stop_timer(session, actor))
+async def stop_timer(request: Request, board_id: str, work: MemberWork) -> Response:
+    return await apply_change(request, work, lambda s, actor: timer.stop_timer(s, actor))
 
 
 @router.post("/b/{board_id}/passcode")
-def set_passcode(
+async def set_passcode(
     request: Request,
     board_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     passcode: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
-    return apply_change(
+    return await apply_change(
         request,
-        board_id,
-        lambda: boards.update_board(session, settings, actor, BoardUpdate(passcode=passcode)),
+        work,
+        lambda s, actor: boards.update_board(s, settings, actor, BoardUpdate(passcode=passcode)),
     )
 
 
 @router.post("/b/{board_id}/facilitators")
-def add_facilitator(
+async def add_facilitator(
     request: Request,
     board_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     email: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    return apply_change(request, board_id, lambda: sharing.add_facilitator(session, actor, email))
+    return await apply_change(
+        request, work, lambda s, actor: sharing.add_facilitator(s, actor, email)
+    )
 
 
 @router.post("/b/{board_id}/facilitators/{facilitator_id}/remove")
-def remove_facilitator(
-    request: Request, board_id: str, facilitator_id: str, actor: ActorDep, session: SessionDep
+async def remove_facilitator(
+    request: Request, board_id: str, facilitator_id: str, work: MemberWork
 ) -> Response:
-    return apply_change(
-        request, board_id, lambda: sharing.remove_facilitator(session, actor, facilitator_id)
+    return await apply_change(
+        request, work, lambda s, actor: sharing.remove_facilitator(s, actor, facilitator_id)
     )
 
 

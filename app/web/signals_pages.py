@@ -7,59 +7,61 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
-from app.api.deps import ActorDep, SessionDep, SettingsDep
+from app.api.deps import MemberWork, SettingsDep
 from app.errors import PajaError
 from app.i18n import translations
 from app.schemas import FollowUpdate, MembershipUpdate, WorkGroupCreate
 from app.services import signals, work_groups
+from app.services.members import Actor
 from app.web.pages import _fragment_or_redirect, _refuse, _trigger, apply_change, page_language
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.post("/b/{board_id}/work-groups")
-def add_work_groups(
+async def add_work_groups(
     request: Request,
     board_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     name: Annotated[str, Form(max_length=10_000)] = "",
     count: Annotated[int | None, Form(ge=1, le=500)] = None,
 ) -> Response:
     """A named group, or "Ryhmä 1" … "Ryhmä N" in the board's language."""
-    if count is not None and not name.strip():
-        numbered = translations(page_language(request, actor.language)).gettext("Group {number}")
-        data = WorkGroupCreate(names=[numbered.format(number=n) for n in range(1, count + 1)])
-    else:
-        data = WorkGroupCreate(name=name)
-    return apply_change(
-        request, board_id, lambda: work_groups.create(session, settings, actor, data)
-    )
+
+    def create(session: Session, actor: Actor) -> object:
+        if count is not None and not name.strip():
+            language = page_language(request, actor.language)
+            numbered = translations(language).gettext("Group {number}")
+            data = WorkGroupCreate(names=[numbered.format(number=n) for n in range(1, count + 1)])
+        else:
+            data = WorkGroupCreate(name=name)
+        return work_groups.create(session, settings, actor, data)
+
+    return await apply_change(request, work, create)
 
 
 @router.post("/b/{board_id}/work-groups/{work_group_id}/delete")
-def delete_work_group(
-    request: Request, board_id: str, work_group_id: str, actor: ActorDep, session: SessionDep
+async def delete_work_group(
+    request: Request, board_id: str, work_group_id: str, work: MemberWork
 ) -> Response:
-    return apply_change(
-        request, board_id, lambda: work_groups.delete(session, actor, work_group_id)
+    return await apply_change(
+        request, work, lambda s, actor: work_groups.delete(s, actor, work_group_id)
     )
 
 
 @router.post("/b/{board_id}/me/group")
-def pick_work_group(
+async def pick_work_group(
     request: Request,
     board_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     work_group_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
+    choice = MembershipUpdate(work_group_id=work_group_id or None)
     try:
-        me = work_groups.join_group(
-            session, actor, MembershipUpdate(work_group_id=work_group_id or None)
-        )
+        me = await work.write(lambda s, actor: work_groups.join_group(s, actor, choice))
     except PajaError as error:
         return _refuse(request, error)
     response = _fragment_or_redirect(request, board_id)
@@ -67,33 +69,31 @@ def pick_work_group(
 
 
 @router.post("/b/{board_id}/participants/{participant_id}/group")
-def assign_work_group(
+async def assign_work_group(
     request: Request,
     board_id: str,
     participant_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     work_group_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    return apply_change(
+    return await apply_change(
         request,
-        board_id,
-        lambda: work_groups.assign(
-            session, actor, participant_id, MembershipUpdate(work_group_id=work_group_id or None)
+        work,
+        lambda s, actor: work_groups.assign(
+            s, actor, participant_id, MembershipUpdate(work_group_id=work_group_id or None)
         ),
     )
 
 
 @router.post("/b/{board_id}/me/done")
-def toggle_done(
+async def toggle_done(
     request: Request,
     board_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     on: Annotated[bool, Form()] = True,
 ) -> Response:
     try:
-        me = work_groups.set_done(session, actor, done=on)
+        me = await work.write(lambda s, actor: work_groups.set_done(s, actor, done=on))
     except PajaError as error:
         return _refuse(request, error)
     response = _fragment_or_redirect(request, board_id)
@@ -101,36 +101,37 @@ def toggle_done(
 
 
 @router.post("/b/{board_id}/done/reset")
-def reset_done(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    return apply_change(request, board_id, lambda: work_groups.reset_done(session, actor))
+async def reset_done(request: Request, board_id: str, work: MemberWork) -> Response:
+    return await apply_change(request, work, lambda s, actor: work_groups.reset_done(s, actor))
 
 
 @router.post("/b/{board_id}/notes/{note_id}/reactions")
-def react(
+async def react(
     request: Request,
     board_id: str,
     note_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     reaction: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """The note card's one reactions form: the pressed button says "name:on" or "name:off"."""
     name, _, state = reaction.partition(":")
-    return toggle_reaction(request, board_id, note_id, name, actor, session, on=state != "off")
+    return await toggle_reaction(request, board_id, note_id, name, work, on=state != "off")
 
 
 @router.post("/b/{board_id}/notes/{note_id}/reactions/{name}")
-def toggle_reaction(
+async def toggle_reaction(
     request: Request,
     board_id: str,
     note_id: str,
     name: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     on: Annotated[bool, Form()] = True,
 ) -> Response:
     try:
-        result = signals.set_reaction(session, actor, note_id, signals.reaction_name(name), on=on)
+        reaction = signals.reaction_name(name)
+        result = await work.write(
+            lambda s, actor: signals.set_reaction(s, actor, note_id, reaction, on=on)
+        )
     except PajaError as error:
         return _refuse(request, error)
     response = _fragment_or_redirect(request, board_id)
@@ -138,15 +139,14 @@ def toggle_reaction(
 
 
 @router.post("/b/{board_id}/follow")
-def follow(
+async def follow(
     request: Request,
     board_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     column_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    return apply_change(
+    return await apply_change(
         request,
-        board_id,
-        lambda: signals.set_follow(session, actor, FollowUpdate(column_id=column_id or None)),
+        work,
+        lambda s, actor: signals.set_follow(s, actor, FollowUpdate(column_id=column_id or None)),
     )

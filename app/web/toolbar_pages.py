@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.api.deps import ActorDep, SessionDep, SettingsDep
+from app.api.deps import ActorDep, MemberWork, SessionDep, SettingsDep
 from app.errors import InvalidInput, PajaError
 from app.models import BoardStatus, Language
 from app.schemas import BoardUpdate
@@ -51,11 +51,10 @@ def toolbar(
 
 
 @router.post("/b/{board_id}/language")
-def set_language(
+async def set_language(
     request: Request,
     board_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     settings: SettingsDep,
     language: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
@@ -63,6 +62,6 @@ def set_language(
     if language not in Language.__members__:
         return _refuse(request, InvalidInput("Choose one of the languages offered."))
     update = BoardUpdate(language=Language(language))
-    return apply_change(
-        request, board_id, lambda: boards.update_board(session, settings, actor, update)
+    return await apply_change(
+        request, work, lambda s, actor: boards.update_board(s, settings, actor, update)
     )

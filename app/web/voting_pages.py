@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.api.deps import ActorDep, SessionDep
+from app.api.deps import MemberWork
 from app.errors import InvalidInput
 from app.schemas import VotingOpen
 from app.services import voting
@@ -30,34 +30,35 @@ def _round(budget: str, max_per_note: str, hide_results: bool) -> VotingOpen:
 
 
 @router.post("/b/{board_id}/voting")
-def open_round(
+async def open_round(
     request: Request,
     board_id: str,
-    actor: ActorDep,
-    session: SessionDep,
+    work: MemberWork,
     budget: Annotated[str, Form(max_length=20)] = "",
     max_per_note: Annotated[str, Form(max_length=20)] = "1",
     hide_results: Annotated[bool, Form()] = False,
 ) -> Response:
-    return apply_change(
+    return await apply_change(
         request,
-        board_id,
-        lambda: voting.open_round(session, actor, _round(budget, max_per_note, hide_results)),
+        work,
+        lambda s, actor: voting.open_round(s, actor, _round(budget, max_per_note, hide_results)),
     )
 
 
 @router.post("/b/{board_id}/voting/close")
-def close_round(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    return apply_change(request, board_id, lambda: voting.close_round(session, actor))
+async def close_round(request: Request, board_id: str, work: MemberWork) -> Response:
+    return await apply_change(request, work, lambda s, actor: voting.close_round(s, actor))
 
 
 @router.post("/b/{board_id}/voting/free")
-def free_voting(request: Request, board_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    return apply_change(request, board_id, lambda: voting.free_voting(session, actor))
+async def free_voting(request: Request, board_id: str, work: MemberWork) -> Response:
+    return await apply_change(request, work, lambda s, actor: voting.free_voting(s, actor))
 
 
 @router.post("/b/{board_id}/columns/{column_id}/sort-by-votes")
-def sort_by_votes(
-    request: Request, board_id: str, column_id: str, actor: ActorDep, session: SessionDep
+async def sort_by_votes(
+    request: Request, board_id: str, column_id: str, work: MemberWork
 ) -> Response:
-    return apply_change(request, board_id, lambda: voting.sort_column(session, actor, column_id))
+    return await apply_change(
+        request, work, lambda s, actor: voting.sort_column(s, actor, column_id)
+    )

@@ -40,20 +40,16 @@ def test_notes_go_into_cells_and_move_between_them_live(
     )
 
     note_id = anna.locator(f"#notes-{column}-{develop} .note").first.get_attribute("data-note-id")
-    press_until(anna, "Tab", f"#note-{note_id} .note-move summary")
-    anna.keyboard.press("Enter")
-    anna.keyboard.press("Tab")
-    expect(anna.locator(f"#note-{note_id} [data-focus=move-up]")).to_be_focused()
-    expect(anna.locator(f"#note-{note_id} [data-focus=move-up]")).to_have_attribute(
-        "aria-disabled", "false"
-    )
+    press_until(anna, "Tab", f"#note-{note_id} .note-menu-button")
+    anna.keyboard.press("Enter")  # the note's action menu
+    up = anna.locator("#note-menu [data-focus=move-up]")
+    press_until(anna, "Tab", "#note-menu [data-focus=move-up]")
+    expect(up).to_have_attribute("aria-disabled", "false")
     anna.keyboard.press("Enter")  # from the top of row B to row A
     expect(ben.locator(f"#notes-{column}-{works} .note-text")).to_have_text(["Tiedotus hajanaista"])
     expect(ben.locator(f"#notes-{column}-{develop} .note")).to_have_count(0)
-    expect(anna.locator(f"#note-{note_id} [data-focus=move-up]")).to_be_focused()
-    expect(anna.locator(f"#note-{note_id} [data-focus=move-up]")).to_have_attribute(
-        "aria-disabled", "true"
-    )
+    expect(up).to_be_focused()
+    expect(up).to_have_attribute("aria-disabled", "true")
     assert cell_texts(server, board, 0, 0) == ["Tiedotus hajanaista"]
 
 

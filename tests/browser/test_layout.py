@@ -1,6 +1,6 @@
 """Layouts: columns side by side on a laptop, one column at a time on a phone (touch
-dragging included), and the projector view. The laptop and phone tests write the
-README's screenshots to docs/screenshots/."""
+dragging included), and the projector view. The README's screenshots come from
+test_board_figures.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LAPTOP, PHONE, SCREENSHOTS, NewContext, Server, join, sign_in
+from tests.browser.conftest import LAPTOP, PHONE, NewContext, Server, join, sign_in
 
 # (column, author, text, votes, kind, comment)
 DEMO_NOTES = [
@@ -63,8 +63,6 @@ def test_laptop_columns_sit_side_by_side_and_scroll_sideways(
     assert scroll[0] > scroll[1], "the columns should scroll sideways inside their strip"
     assert scroll[2] <= LAPTOP["width"], "the page itself must not scroll sideways"
     expect(page.locator("#column-switcher")).to_be_hidden()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "board-laptop.png")
 
 
 def touch_drag(page: Page, handle: Any, target: Any) -> None:
@@ -98,8 +96,6 @@ def test_phone_shows_one_column_at_a_time_with_a_switcher(
     assert visible_columns(page) == [titles[0]]
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "board-phone.png")
 
     page.get_by_label("Näytettävä sarake").select_option(demo_board["columns"][2]["id"])
     assert visible_columns(page) == [titles[2]]
@@ -124,8 +120,8 @@ def test_phone_shows_one_column_at_a_time_with_a_switcher(
 
     # Moved to the next column by keyboard, the note is followed there.
     note = mine.nth(0)
-    note.locator(".note-move summary").click()
-    note.locator("[data-focus=move-right]").focus()
+    note.locator(".note-menu-button").click()
+    page.locator("#note-menu [data-focus=move-right]").focus()
     page.keyboard.press("Enter")
     expect(page.locator(f"#notes-{demo_board['columns'][1]['id']} .note-text").last).to_have_text(
         "Toka"
@@ -142,7 +138,9 @@ def test_projector_view_is_large_read_only_and_live(
     )
     page.locator("#connection[data-state=online]").wait_for()
     assert len(visible_columns(page)) == len(demo_board["columns"])
-    expect(page.locator(".note textarea:visible, .note button:visible")).to_have_count(0)
+    # The same compact cards, read-only: their counts show, their controls do nothing.
+    expect(page.locator(".note textarea, .note-menu-button:visible")).to_have_count(0)
+    expect(page.locator(".note-foot:not([inert])")).to_have_count(0)
     expect(page.locator(".note-form")).to_have_count(0)
     expect(page.locator(".projector-join")).to_contain_text(demo_board["join_code"])
     size = page.evaluate(
@@ -153,4 +151,4 @@ def test_projector_view_is_large_read_only_and_live(
     server.note(demo_board, "Uusi ajatus projektorille", column=4)
     column = demo_board["columns"][4]["id"]
     expect(page.locator(f"#notes-{column} .note-text")).to_have_text(["Uusi ajatus projektorille"])
-    expect(page.locator(f"#notes-{column} button:visible")).to_have_count(0)
+    expect(page.locator(f"#notes-{column} .note-foot")).to_have_js_property("inert", True)

@@ -74,12 +74,16 @@ def test_add_edit_vote_and_move_with_the_keyboard_alone(
     note = page.locator(f"#notes-{first} .note").last
     note_id = note.get_attribute("data-note-id")
     vote = f"#note-{note_id} button.vote"
-    press_until(page, "Shift+Tab", vote)
+    press_until(page, "Tab", vote)
     page.keyboard.press("Space")
     expect(page.locator(vote)).to_have_attribute("aria-pressed", "true")
     expect(page.locator(vote)).to_contain_text("1")
 
-    press_until(page, "Tab", f"#note-{note_id} .note-edit summary")
+    # Everything else is in the note's one action menu ("⋯"), opened by keyboard.
+    menu_button = f"#note-{note_id} .note-menu-button"
+    press_until(page, "Tab", menu_button)
+    page.keyboard.press("Enter")
+    expect(page.locator("#note-menu .note-edit summary")).to_be_focused()
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     page.keyboard.press("End")
@@ -87,23 +91,22 @@ def test_add_edit_vote_and_move_with_the_keyboard_alone(
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.locator(f"#note-text-of-{note_id}")).to_have_text("Kaksi ja kolme")
-    expect(page.locator(f"#note-{note_id} .note-edit summary")).to_be_focused()
+    expect(page.locator("#note-menu")).to_be_hidden()
+    expect(page.locator(menu_button)).to_be_focused()
 
-    press_until(page, "Tab", f"#note-{note_id} .note-move summary")
     page.keyboard.press("Enter")
-    page.keyboard.press("Tab")
-    expect(page.locator(f"#note-{note_id} [data-focus=move-up]")).to_be_focused()
+    press_until(page, "Tab", "#note-menu [data-focus=move-up]")
     page.keyboard.press("Enter")
     expect(page.locator(f"#notes-{first} .note").first).to_have_id(f"note-{note_id}")
-    up = page.locator(f"#note-{note_id} [data-focus=move-up]")
+    up = page.locator("#note-menu [data-focus=move-up]")
     expect(up).to_be_focused()
     expect(up).to_have_attribute("aria-disabled", "true")
     assert server.order(board)[0] == ["Kaksi ja kolme", "Yksi"]
 
-    press_until(page, "Tab", f"#note-{note_id} [data-focus=move-right]")
+    press_until(page, "Tab", "#note-menu [data-focus=move-right]")
     page.keyboard.press("Enter")
     expect(page.locator(f"#notes-{second} #note-{note_id}")).to_be_attached()
-    expect(page.locator(f"#note-{note_id} [data-focus=move-right]")).to_be_focused()
+    expect(page.locator("#note-menu [data-focus=move-right]")).to_be_focused()
     title = board["columns"][1]["title"]
     expect(page.locator("#announcer")).to_have_text(f"Siirretty sarakkeeseen {title}, paikka 1/1.")
     assert server.order(board)[:2] == [["Yksi"], ["Kaksi ja kolme"]]

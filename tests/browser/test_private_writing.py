@@ -29,4 +29,5 @@ def test_a_private_note_appears_to_others_only_at_the_reveal(
     expect(ben.locator(f"#notes-{column} .note", has_text="Vain minun ajatukseni")).to_be_visible()
     expect(mine).to_have_attribute("data-visibility", "public")
     expect(mine.locator(".note-visibility")).to_have_count(0)
-    expect(mine.locator(".note-edit summary")).to_be_visible()  # the author can still edit
+    mine.locator(".note-menu-button").click()  # the author can still edit
+    expect(anna.locator("#note-menu .note-edit summary")).to_be_visible()

@@ -20,7 +20,7 @@ def test_a_hidden_round_live_from_opening_to_results(
     expect(anna.locator("#votes-left")).to_have_text("Ääniä jäljellä: 3/3")
 
     first = anna.locator(f"#note-{notes[0]['id']}")
-    add = first.locator("button.vote-add")
+    add = first.locator("button.vote")  # in this round it adds a vote; "−" takes one back
     add.focus()
     anna.keyboard.press("Enter")
     expect(first.locator(".my-vote-count")).to_have_text("1")
@@ -33,13 +33,14 @@ def test_a_hidden_round_live_from_opening_to_results(
     )
     expect(add).to_be_focused()
     # Ben sees no count while the round hides them.
-    expect(ben.locator(f"#note-{notes[0]['id']} .note-votes .vote-count")).to_have_text("–")
+    expect(ben.locator(f"#note-{notes[0]['id']} .vote .vote-count")).to_have_text("–")
     assert run_axe(anna) == []
 
     server.api("DELETE", f"/api/v1/boards/{board['id']}/voting")
+    # The round has closed: the count as plain text on the card.
     expect(ben.locator(f"#note-{notes[0]['id']} .note-votes .vote-count")).to_have_text("2")
     expect(ben.locator(f"#note-{notes[0]['id']} .note-votes")).to_be_visible()
     expect(ben.locator("#voting")).to_contain_text("Äänestyskierros on päättynyt.")
-    expect(anna.locator(f"#note-{notes[1]['id']} button.vote-add")).to_have_attribute(
+    expect(anna.locator(f"#note-{notes[1]['id']} button.vote")).to_have_attribute(
         "aria-disabled", "true"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from app.api.deps import ActorDep, FacilitatorDep, SessionDep, SettingsDep
+from app.api.deps import FacilitatorWork, MemberWork, SettingsDep, UnitsDep
 from app.api.routes.common import errors
 from app.ratelimit import client_address
 from app.schemas import (
@@ -29,38 +29,36 @@ router = APIRouter(tags=["boards"])
     response_model=BoardSnapshot,
     responses=errors(401, 403, 404, 409),
 )
-def create_board(
-    body: BoardCreate, facilitator: FacilitatorDep, session: SessionDep, settings: SettingsDep
+async def create_board(
+    body: BoardCreate, work: FacilitatorWork, settings: SettingsDep
 ) -> BoardSnapshot:
-    return boards.create_board(session, settings, facilitator, body)
+    return await work.write(
+        lambda s, facilitator: boards.create_board(s, settings, facilitator, body)
+    )
 
 
 @router.get("/boards", response_model=list[BoardSummary], responses=errors(401, 403))
-def list_boards(
-    facilitator: FacilitatorDep, session: SessionDep, settings: SettingsDep
-) -> list[BoardSummary]:
-    return boards.list_boards(session, settings, facilitator.id)
+async def list_boards(work: FacilitatorWork, settings: SettingsDep) -> list[BoardSummary]:
+    return await work.read(lambda s, facilitator: boards.list_boards(s, settings, facilitator.id))
 
 
 @router.get("/boards/{board_id}", response_model=BoardSnapshot, responses=errors(401, 403, 404))
-def get_board(actor: ActorDep, session: SessionDep) -> BoardSnapshot:
+async def get_board(work: MemberWork) -> BoardSnapshot:
     """The whole board; `seq` is where a WebSocket should continue from."""
-    return boards.board_snapshot(session, actor)
+    return await work.read(boards.board_snapshot)
 
 
 @router.patch("/boards/{board_id}", response_model=BoardSnapshot, responses=errors(401, 403, 404))
-def update_board(
-    body: BoardUpdate, actor: ActorDep, session: SessionDep, settings: SettingsDep
-) -> BoardSnapshot:
-    return boards.update_board(session, settings, actor, body)
+async def update_board(body: BoardUpdate, work: MemberWork, settings: SettingsDep) -> BoardSnapshot:
+    return await work.write(lambda s, actor: boards.update_board(s, settings, actor, body))
 
 
 @router.delete(
     "/boards/{board_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(401, 403, 404)
 )
-def delete_board(actor: ActorDep, session: SessionDep) -> Response:
+async def delete_board(work: MemberWork) -> Response:
     """Delete the board and all its personal data for good."""
-    boards.delete_board(session, actor)
+    await work.write(boards.delete_board)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -70,10 +68,8 @@ def delete_board(actor: ActorDep, session: SessionDep) -> Response:
     response_model=ColumnPublic,
     responses=errors(401, 403, 404, 409, 423),
 )
-def add_column(
-    body: ColumnCreate, actor: ActorDep, session: SessionDep, settings: SettingsDep
-) -> ColumnPublic:
-    return boards.add_column(session, settings, actor, body)
+async def add_column(body: ColumnCreate, work: MemberWork, settings: SettingsDep) -> ColumnPublic:
+    return await work.write(lambda s, actor: boards.add_column(s, settings, actor, body))
 
 
 @router.patch(
@@ -81,14 +77,12 @@ def add_column(
     response_model=ColumnPublic,
     responses=errors(401, 403, 404, 423),
 )
-def update_column(
-    column_id: str,
-    body: ColumnUpdate,
-    actor: ActorDep,
-    session: SessionDep,
-    settings: SettingsDep,
+async def update_column(
+    column_id: str, body: ColumnUpdate, work: MemberWork, settings: SettingsDep
 ) -> ColumnPublic:
-    return boards.update_column(session, settings, actor, column_id, body)
+    return await work.write(
+        lambda s, actor: boards.update_column(s, settings, actor, column_id, body)
+    )
 
 
 @router.post(
@@ -97,16 +91,18 @@ def update_column(
     response_model=ParticipantJoined,
     responses=errors(403, 404, 409, 429),
 )
-def join_board(
+async def join_board(
     board_id: str,
     body: ParticipantJoin,
     request: Request,
-    session: SessionDep,
+    units: UnitsDep,
     settings: SettingsDep,
 ) -> ParticipantJoined:
     """Anyone with the board's link joins it and gets a token for this board only; a
-    board with a passcode asks for it (403 without it, 429 after too many wrong ones).
-    Joins per client address and board are limited (429), README "Rate limits"."""
+    board with a passcode asks for it (403 without it, 429 after too many wrong ones)."""
     limits = request.app.state.rate_limits
     client = client_address(request)
-    return sharing.join(session, settings, limits, board_id, client, body.name, body.passcode)
+    return await units.write(
+        board_id,
+        lambda s: sharing.join(s, settings, limits, board_id, client, body.name, body.passcode),
+    )

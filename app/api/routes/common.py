@@ -8,4 +8,4 @@ from app.schemas import Problem
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": Problem} for code in (400, 413, 422, *codes)}
+    return {code: {"model": Problem} for code in (400, 413, 422, 503, *codes)}

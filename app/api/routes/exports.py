@@ -1,4 +1,5 @@
-"""Exports of a board (Markdown, Word, CSV, a JSON backup) and imports of files into one."""
+"""Exports of a board (Markdown, Word, PDF/A, CSV, a JSON backup) and imports of files
+into one."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from starlette.datastructures import UploadFile
 from app import exports
 from app.api.deps import ActorDep, FacilitatorDep, SessionDep, SettingsDep
 from app.api.routes.common import errors
+from app.errors import InvalidInput
 from app.exports.backup import Backup
-from app.exports.base import MAX_SUBTITLE_CHARS, ExportOptions, Order
+from app.exports.base import MAX_SUBTITLE_CHARS, ExportOptions, Order, Votes
 from app.models import Language
 from app.schemas import BoardSnapshot
 from app.services import imports
@@ -46,6 +48,7 @@ PADLET_HEADER = r"^([^\r\n,;\t\"]*,)*(Subject|Body)(,[^\r\n,;\t\"]*)*(\r?\n[\s\S
 FILE_SCHEMAS: dict[str, dict[str, Any]] = {
     "md": {"type": "string"},
     "docx": {"type": "string", "format": "binary"},
+    "pdf": {"type": "string", "format": "binary"},
     "csv": {"type": "string"},
     "json": BACKUP_SCHEMA,
 }
@@ -57,7 +60,7 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
             for name, exporter in exports.EXPORTERS.items()
         },
     },
-    **errors(401, 403, 404),
+    **errors(401, 403, 404, 422),
 }
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
@@ -98,6 +101,7 @@ UploadDep = Annotated[Upload, Depends(uploaded_file)]
     responses=FILE_RESPONSES,
 )
 def export_board(
+    request: Request,
     actor: ActorDep,
     session: SessionDep,
     format_: Annotated[
@@ -107,17 +111,54 @@ def export_board(
     order: Order = "board",
     subtitle: Annotated[str, Query(max_length=MAX_SUBTITLE_CHARS)] = "",
     delimiter: Literal["comma", "semicolon"] = "comma",
+    votes: Votes = "auto",
+    comments: bool = True,
+    overview: bool = True,
+    column: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006 (FastAPI copies it)
 ) -> Response:
-    """The summary (md, docx), one row per note (csv) or a backup (json). Author names
-    only with `include_names=true`; `order=votes` puts the most voted notes first."""
+    """The summary (md, docx, pdf: PDF/A-2a, tagged), one row per note (csv) or a backup
+    (json), as the room saw the board. Author names only with `include_names=true`;
+    `votes=auto` shows counts when a voting round was held (`on`, `off`), never "0
+    votes"; `order=votes` puts themes and notes with most votes first; `comments=false`
+    leaves comments out; `overview=false` leaves out the overview at the top; `column`
+    (repeatable) chooses the priorities, every one when absent."""
+    unknown_options(request)
     options = ExportOptions(
         include_names=include_names,
         order=order,
         subtitle=subtitle or None,
         delimiter=DELIMITERS[delimiter],
+        votes=votes,
+        comments=comments,
+        overview=overview,
+        columns=tuple(column),
     )
     file = exports.export_board(session, actor, format_, options)
     return file_response(file)
+
+
+EXPORT_OPTIONS = (
+    "format",
+    "include_names",
+    "order",
+    "subtitle",
+    "delimiter",
+    "votes",
+    "comments",
+    "overview",
+    "column",
+)
+
+
+def unknown_options(request: Request) -> None:
+    """A misspelt option is a 422 naming the options there are, not silently ignored."""
+    unknown = sorted(set(request.query_params) - set(EXPORT_OPTIONS))
+    if unknown:
+        raise InvalidInput(
+            "There is no export option {name}. Choose from: {choices}.",
+            name=repr(unknown[0]),
+            choices=", ".join(EXPORT_OPTIONS),
+        )
 
 
 def file_response(file: exports.ExportFile) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.deps import ActorDep, SessionDep
+from app.api.deps import MemberWork
 from app.api.routes.common import errors
 from app.schemas import BoardSnapshot, NotePublic
 from app.services import visibility
@@ -14,12 +14,12 @@ MODERATION_ERRORS = errors(401, 403, 404, 409, 423)
 
 
 @router.post("/notes/{note_id}/approve", response_model=NotePublic, responses=MODERATION_ERRORS)
-def approve_note(note_id: str, actor: ActorDep, session: SessionDep) -> NotePublic:
+async def approve_note(note_id: str, work: MemberWork) -> NotePublic:
     """Facilitators: let a note that waits for approval be seen by everyone."""
-    return visibility.approve(session, actor, note_id)
+    return await work.write(lambda s, actor: visibility.approve(s, actor, note_id))
 
 
 @router.post("/reveal", response_model=BoardSnapshot, responses=MODERATION_ERRORS)
-def reveal(actor: ActorDep, session: SessionDep) -> BoardSnapshot:
+async def reveal(work: MemberWork) -> BoardSnapshot:
     """Facilitators: end private writing and show every note written in it at once."""
-    return visibility.reveal(session, actor)
+    return await work.write(visibility.reveal)

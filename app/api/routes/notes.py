@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from app.api.deps import ActorDep, SessionDep, SettingsDep
+from app.api.deps import MemberWork, SettingsDep, WriterWork
 from app.api.routes.common import errors
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
 from app.services import notes
@@ -16,23 +16,21 @@ NOTE_ERRORS = errors(401, 403, 404, 409, 423, 429)
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=NotePublic, responses=NOTE_ERRORS
 )
-def create_note(
-    body: NoteCreate, actor: ActorDep, session: SessionDep, settings: SettingsDep
-) -> NotePublic:
-    return notes.create_note(session, settings, actor, body)
+async def create_note(body: NoteCreate, work: WriterWork, settings: SettingsDep) -> NotePublic:
+    return await work.write(lambda s, actor: notes.create_note(s, settings, actor, body))
 
 
 @router.patch("/{note_id}", response_model=NotePublic, responses=NOTE_ERRORS)
-def update_note(
-    note_id: str, body: NoteUpdate, actor: ActorDep, session: SessionDep, settings: SettingsDep
+async def update_note(
+    note_id: str, body: NoteUpdate, work: MemberWork, settings: SettingsDep
 ) -> NotePublic:
     """Authors edit their own notes; facilitators edit any note on their board."""
-    return notes.update_note(session, settings, actor, note_id, body)
+    return await work.write(lambda s, actor: notes.update_note(s, settings, actor, note_id, body))
 
 
 @router.delete("/{note_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOTE_ERRORS)
-def delete_note(note_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    notes.delete_note(session, actor, note_id)
+async def delete_note(note_id: str, work: MemberWork) -> Response:
+    await work.write(lambda s, actor: notes.delete_note(s, actor, note_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -42,21 +40,17 @@ def delete_note(note_id: str, actor: ActorDep, session: SessionDep) -> Response:
     response_model=CommentPublic,
     responses=NOTE_ERRORS,
 )
-def add_comment(
-    note_id: str,
-    body: CommentCreate,
-    actor: ActorDep,
-    session: SessionDep,
-    settings: SettingsDep,
+async def add_comment(
+    note_id: str, body: CommentCreate, work: WriterWork, settings: SettingsDep
 ) -> CommentPublic:
-    return notes.add_comment(session, settings, actor, note_id, body)
+    return await work.write(lambda s, actor: notes.add_comment(s, settings, actor, note_id, body))
 
 
 @router.put("/{note_id}/vote", response_model=VoteOut, responses=NOTE_ERRORS)
-def cast_vote(note_id: str, actor: ActorDep, session: SessionDep) -> VoteOut:
-    return notes.set_vote(session, actor, note_id, on=True)
+async def cast_vote(note_id: str, work: WriterWork) -> VoteOut:
+    return await work.write(lambda s, actor: notes.set_vote(s, actor, note_id, on=True))
 
 
 @router.delete("/{note_id}/vote", response_model=VoteOut, responses=NOTE_ERRORS)
-def withdraw_vote(note_id: str, actor: ActorDep, session: SessionDep) -> VoteOut:
-    return notes.set_vote(session, actor, note_id, on=False)
+async def withdraw_vote(note_id: str, work: MemberWork) -> VoteOut:
+    return await work.write(lambda s, actor: notes.set_vote(s, actor, note_id, on=False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from app.api.deps import ActorDep, SessionDep, SettingsDep
+from app.api.deps import MemberWork, SettingsDep
 from app.api.routes.common import errors
 from app.schemas import RowCreate, RowPublic, RowUpdate
 from app.services import rows
@@ -18,18 +18,16 @@ router = APIRouter(prefix="/boards/{board_id}/rows", tags=["rows"])
     response_model=RowPublic,
     responses=errors(401, 403, 404, 409, 423),
 )
-def add_row(
-    body: RowCreate, actor: ActorDep, session: SessionDep, settings: SettingsDep
-) -> RowPublic:
+async def add_row(body: RowCreate, work: MemberWork, settings: SettingsDep) -> RowPublic:
     """A row across every column; a board's first row takes the notes already on it."""
-    return rows.add_row(session, settings, actor, body)
+    return await work.write(lambda s, actor: rows.add_row(s, settings, actor, body))
 
 
 @router.patch("/{row_id}", response_model=RowPublic, responses=errors(401, 403, 404, 423))
-def update_row(
-    row_id: str, body: RowUpdate, actor: ActorDep, session: SessionDep, settings: SettingsDep
+async def update_row(
+    row_id: str, body: RowUpdate, work: MemberWork, settings: SettingsDep
 ) -> RowPublic:
-    return rows.update_row(session, settings, actor, row_id, body)
+    return await work.write(lambda s, actor: rows.update_row(s, settings, actor, row_id, body))
 
 
 @router.delete(
@@ -37,7 +35,7 @@ def update_row(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=errors(401, 403, 404, 409, 423),
 )
-def delete_row(row_id: str, actor: ActorDep, session: SessionDep) -> Response:
+async def delete_row(row_id: str, work: MemberWork) -> Response:
     """Remove an empty row; one that still has notes answers 409."""
-    rows.delete_row(session, actor, row_id)
+    await work.write(lambda s, actor: rows.delete_row(s, actor, row_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Request, Response, status
+from sqlmodel import Session
 
-from fastapi import APIRouter, Depends, Request, Response, status
-
-from app.api.deps import (
-    ActorDep,
-    FacilitatorDep,
-    SessionDep,
-    SettingsDep,
-    get_facilitator,
-)
+from app.api.deps import FacilitatorWork, MemberWork, SettingsDep, UnitsDep, facilitator_of
 from app.api.routes.common import errors
+from app.auth_cookies import candidate_tokens
 from app.errors import Forbidden, NotAuthenticated
-from app.models import Facilitator
 from app.schemas import (
     BoardDuplicate,
     BoardSnapshot,
@@ -31,21 +24,21 @@ from app.services import copies, own_templates, sharing, timer
 router = APIRouter(tags=["sharing"])
 
 
-def _maybe_facilitator(request: Request, session: SessionDep, settings: SettingsDep) -> str | None:
-    """The signed-in facilitator's id, or None: the template list is open to anyone."""
-    try:
-        facilitator: Facilitator = get_facilitator(request, session, settings)
-    except (NotAuthenticated, Forbidden):
-        return None
-    return facilitator.id
-
-
 @router.get("/templates", response_model=list[TemplateOut])
-def list_templates(
-    session: SessionDep, facilitator_id: Annotated[str | None, Depends(_maybe_facilitator)]
+async def list_templates(
+    request: Request, units: UnitsDep, settings: SettingsDep
 ) -> list[TemplateOut]:
     """The built-in templates for anyone, and a signed-in facilitator's own (`own`)."""
-    return own_templates.list_templates(session, facilitator_id)
+    tokens = candidate_tokens(request)
+
+    def read(session: Session) -> list[TemplateOut]:
+        try:
+            facilitator_id: str | None = facilitator_of(session, settings, tokens).id
+        except (NotAuthenticated, Forbidden):
+            facilitator_id = None
+        return own_templates.list_templates(session, facilitator_id)
+
+    return await units.run(read)
 
 
 @router.delete(
@@ -53,8 +46,10 @@ def list_templates(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=errors(401, 403, 404),
 )
-def delete_template(template_id: str, facilitator: FacilitatorDep, session: SessionDep) -> Response:
-    own_templates.delete_template(session, facilitator.id, template_id)
+async def delete_template(template_id: str, work: FacilitatorWork) -> Response:
+    await work.write(
+        lambda s, facilitator: own_templates.delete_template(s, facilitator.id, template_id)
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -64,15 +59,16 @@ def delete_template(template_id: str, facilitator: FacilitatorDep, session: Sess
     response_model=TemplateOut,
     responses=errors(401, 403, 404),
 )
-def save_template(
-    body: TemplateSave,
-    actor: ActorDep,
-    facilitator: FacilitatorDep,
-    session: SessionDep,
-    settings: SettingsDep,
+async def save_template(
+    body: TemplateSave, request: Request, work: MemberWork, settings: SettingsDep
 ) -> TemplateOut:
     """Save the board's question and columns as a template of the caller's own."""
-    return own_templates.save_template(session, settings, actor, facilitator.id, body)
+    tokens = candidate_tokens(request)
+    return await work.write(
+        lambda s, actor: own_templates.save_template(
+            s, settings, actor, facilitator_of(s, settings, tokens).id, body
+        )
+    )
 
 
 @router.post(
@@ -81,30 +77,31 @@ def save_template(
     response_model=BoardSnapshot,
     responses=errors(401, 403, 404, 409),
 )
-def duplicate_board(
-    body: BoardDuplicate,
-    actor: ActorDep,
-    facilitator: FacilitatorDep,
-    session: SessionDep,
-    settings: SettingsDep,
+async def duplicate_board(
+    body: BoardDuplicate, request: Request, work: MemberWork, settings: SettingsDep
 ) -> BoardSnapshot:
     """A new board with the same columns and question, and the notes if asked."""
-    return copies.duplicate_board(session, settings, actor, facilitator, body)
+    tokens = candidate_tokens(request)
+    return await work.write(
+        lambda s, actor: copies.duplicate_board(
+            s, settings, actor, facilitator_of(s, settings, tokens), body
+        )
+    )
 
 
 @router.put(
     "/boards/{board_id}/timer", response_model=TimerOut, responses=errors(401, 403, 404, 423)
 )
-def start_timer(body: TimerSet, actor: ActorDep, session: SessionDep) -> TimerOut:
+async def start_timer(body: TimerSet, work: MemberWork) -> TimerOut:
     """Start a countdown every browser on the board shows."""
-    return timer.start_timer(session, actor, body.seconds)
+    return await work.write(lambda s, actor: timer.start_timer(s, actor, body.seconds))
 
 
 @router.delete(
     "/boards/{board_id}/timer", response_model=TimerOut, responses=errors(401, 403, 404, 423)
 )
-def stop_timer(actor: ActorDep, session: SessionDep) -> TimerOut:
-    return timer.stop_timer(session, actor)
+async def stop_timer(work: MemberWork) -> TimerOut:
+    return await work.write(timer.stop_timer)
 
 
 @router.get(
@@ -112,8 +109,8 @@ def stop_timer(actor: ActorDep, session: SessionDep) -> TimerOut:
     response_model=list[FacilitatorPublic],
     responses=errors(401, 403, 404),
 )
-def list_facilitators(actor: ActorDep, session: SessionDep) -> list[FacilitatorPublic]:
-    return sharing.list_facilitators(session, actor)
+async def list_facilitators(work: MemberWork) -> list[FacilitatorPublic]:
+    return await work.read(sharing.list_facilitators)
 
 
 @router.post(
@@ -122,11 +119,9 @@ def list_facilitators(actor: ActorDep, session: SessionDep) -> list[FacilitatorP
     response_model=FacilitatorPublic,
     responses=errors(401, 403, 404, 409),
 )
-def add_facilitator(
-    body: FacilitatorAdd, actor: ActorDep, session: SessionDep
-) -> FacilitatorPublic:
+async def add_facilitator(body: FacilitatorAdd, work: MemberWork) -> FacilitatorPublic:
     """Another facilitator account runs the board too."""
-    return sharing.add_facilitator(session, actor, body.email)
+    return await work.write(lambda s, actor: sharing.add_facilitator(s, actor, body.email))
 
 
 @router.delete(
@@ -134,6 +129,6 @@ def add_facilitator(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=errors(401, 403, 404, 409),
 )
-def remove_facilitator(facilitator_id: str, actor: ActorDep, session: SessionDep) -> Response:
-    sharing.remove_facilitator(session, actor, facilitator_id)
+async def remove_facilitator(facilitator_id: str, work: MemberWork) -> Response:
+    await work.write(lambda s, actor: sharing.remove_facilitator(s, actor, facilitator_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,60 @@
+"""The summary as a PDF for the archive and for screen readers: PDF/A-2a (the archival
+format on the national digital preservation service's list, at its "accessible" level),
+which is a tagged PDF with the document's language, title, headings, lists and table
+marked up, fonts embedded. WeasyPrint lays out the print view's own template and style
+sheet (no browser); it needs Pango and a font (Debian: libpango-1.0-0, fonts-dejavu-core).
+
+WeasyPrint writes one variant per file: PDF/A-2a carries the same tags, /Lang, title and
+DisplayDocTitle as its PDF/UA-1 output, but the file claims only PDF/A in its XMP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.errors import TooLarge
+from app.exports.base import Exporter, ExportOptions
+from app.exports.summary import Summary
+
+PDF_VARIANT = "pdf/a-2a"
+# WeasyPrint lays out some 10 notes with their comments a second of CPU, and holds the
+# whole layout in memory (bench/export_bench.py: 2,000 notes 44 s of CPU on a loaded
+# machine, 5,000 notes 13 minutes and 1 GB). 1,000 notes (some 120 pages) stay within a
+# request's patience; a bigger board goes to Word, or to PDF a few priorities at a time.
+MAX_NOTES = 1000
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def render(summary: Summary, _options: ExportOptions) -> bytes:
+    """The print view's HTML, laid out on A4 with the export's date in the footer."""
+    count = len(summary.all_notes())
+    if count > MAX_NOTES:
+        raise TooLarge(
+            "A PDF of {count} notes would take minutes to lay out; the limit is {limit}. "
+            "Choose fewer priorities, or download the Word document.",
+            count=count,
+            limit=MAX_NOTES,
+        )
+    from weasyprint import CSS, HTML, URLFetcher  # a second of imports: only for a PDF
+
+    from app.web.render import render as render_template
+
+    html = render_template(summary.language, "print.html", summary=summary, pdf=True)
+    sheets = [CSS(filename=str(STATIC / "print.css")), CSS(string=_page_css(summary))]
+    # The page links to nothing; should it ever, no file or host is read while laying out.
+    nothing = URLFetcher(allowed_protocols=())
+    document = HTML(string=html, url_fetcher=nothing).render(stylesheets=sheets)
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _page_css(summary: Summary) -> str:
+    """The footer of every page: where and when it was exported, and the page number."""
+    return f"@page {{ @bottom-left {{ content: {_css_string(summary.footer)}; }} }}"
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal that holds `text` as it is (quotes, backslashes, newlines)."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\\n\r\f' or ord(c) < 32 else c for c in text)
+    return f'"{escaped}"'
+
+
+EXPORTER = Exporter(name="pdf", media_type="application/pdf", extension="pdf", render=render)

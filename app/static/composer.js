@@ -1,0 +1,115 @@
+// The add control at the top of each column: the draft is kept in this browser (per board
+// and column) until the server has the note, so a reload or a dropped connection loses
+// nothing; Ctrl+Enter (Cmd+Enter) sends; a counter appears near the length limit.
+(function () {
+  "use strict";
+
+  const board = document.getElementById("board");
+  if (!board) return;
+  const boardId = board.dataset.boardId;
+  const limit = Number(board.dataset.maxNote) || 5000;
+  const near = Math.max(100, Math.round(limit / 10));
+
+  function key(form) {
+    return `paja:draft:${boardId}:${form.dataset.draftKey}`;
+  }
+
+  function keep(form, text) {
+    try {
+      if (text.trim()) localStorage.setItem(key(form), text);
+      else localStorage.removeItem(key(form));
+    } catch (_error) {
+      /* private mode or full storage: the draft lives in the field only */
+    }
+  }
+
+  function kept(form) {
+    try {
+      return localStorage.getItem(key(form)) || "";
+    } catch (_error) {
+      return "";
+    }
+  }
+
+  function count(form) {
+    const area = form.querySelector("textarea");
+    const counter = form.querySelector(".note-counter");
+    if (!area || !counter) return;
+    const left = limit - area.value.length;
+    counter.textContent = left <= near ? (board.dataset.textCharsLeft || "{left}").replace("{left}", String(left)) : "";
+    counter.classList.toggle("is-over", left < 0);
+  }
+
+  function restore(form) {
+    const area = form.querySelector("textarea");
+    if (!area || area.value) return;
+    const text = kept(form);
+    if (!text) return;
+    area.value = text;
+    form.classList.add("has-draft");
+    count(form);
+  }
+
+  function forms(root) {
+    const found = Array.from(root.querySelectorAll ? root.querySelectorAll("form.note-form[data-draft-key]") : []);
+    if (root instanceof Element && root.matches("form.note-form[data-draft-key]")) found.push(root);
+    return found;
+  }
+
+  document.addEventListener("input", (event) => {
+    const area = event.target;
+    const form = area instanceof HTMLTextAreaElement && area.closest("form.note-form[data-draft-key]");
+    if (!form) return;
+    keep(form, area.value);
+    count(form);
+  });
+
+  // Ctrl+Enter / Cmd+Enter sends the note, comment or edit being written.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    const target = event.target;
+    const form = target instanceof HTMLTextAreaElement && target.form;
+    if (!form) return;
+    event.preventDefault();
+    form.requestSubmit();
+  });
+
+  // The server has the note: its draft goes before the empty form replaces this one.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const form = event.detail.elt;
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (form instanceof HTMLFormElement && form.matches("form.note-form[data-draft-key]") && status >= 200 && status < 300) {
+      try {
+        localStorage.removeItem(key(form));
+      } catch (_error) {
+        /* nothing kept */
+      }
+    }
+  });
+  // A fresh form (after a send, or a column that arrived live) gets its focus back and
+  // any draft this browser still keeps for it.
+  document.body.addEventListener("htmx:load", (event) => forms(event.detail.elt).forEach(restore));
+
+  // Open on focus; close (when empty) once the focus has gone and any click has landed,
+  // so the cards below do not move under a pointer that is pressing one of them.
+  let pressing = false;
+  document.addEventListener("pointerdown", () => (pressing = true), true);
+  document.addEventListener("focusin", (event) => {
+    const form = event.target instanceof Element && event.target.closest("form.note-form");
+    if (form) form.classList.add("is-open");
+  });
+  document.addEventListener("focusout", (event) => {
+    const form = event.target instanceof Element && event.target.closest("form.note-form");
+    if (!form || form.contains(event.relatedTarget)) return;
+    const shut = () => {
+      const area = form.querySelector("textarea");
+      if (!form.contains(document.activeElement) && area && !area.value) form.classList.remove("is-open");
+    };
+    if (!pressing) return shut();
+    document.addEventListener("click", () => setTimeout(shut, 0), { once: true, capture: true });
+  });
+  document.addEventListener("pointerup", () => setTimeout(() => (pressing = false), 0), true);
+
+  board.classList.add("has-script");
+  forms(document).forEach(restore);
+})();

@@ -1,0 +1,76 @@
+"""The one small interface every theme engine offers, and the clustering they share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+
+@dataclass(frozen=True, slots=True)
+class NoteText:
+    """What an engine knows of a note: its id and text, nothing about who wrote it."""
+
+    id: str
+    text: str
+
+
+class ThemeEngine(Protocol):
+    """Groups notes that belong together; titles and duplicates are shared (titles.py,
+    duplicates.py), so engines differ only in how alike two notes are."""
+
+    name: str
+
+    def similarity(self, notes: Sequence[NoteText], language: str) -> np.ndarray:
+        """An n×n matrix of how alike each pair of notes is (1 on the diagonal)."""
+        ...
+
+    @property
+    def threshold(self) -> float:
+        """The average similarity a suggested theme's notes must reach with each other."""
+        ...
+
+
+def cluster(similarity: np.ndarray, threshold: float) -> list[list[int]]:
+    """Average-linkage agglomerative clustering cut where the notes of a cluster are on
+    average at least `threshold` alike; clusters of one are left out, largest first.
+    Average linkage, unlike single, does not chain unrelated notes through a middle one."""
+    n = similarity.shape[0]
+    if n < 2:
+        return []
+    distance = np.clip(1.0 - similarity, 0.0, 2.0).astype(np.float64)
+    np.fill_diagonal(distance, 0.0)
+    distance = (distance + distance.T) / 2  # float noise must not break symmetry
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for index, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(index)
+    found = [members for members in groups.values() if len(members) >= 2]
+    return sorted(found, key=lambda members: (-len(members), members[0]))
+
+
+def cosine(vectors: np.ndarray) -> np.ndarray:
+    """Cosine similarity of every pair of rows; all-zero rows are alike to nothing."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    return unit @ unit.T
+
+
+def neighbourhood(similarity: np.ndarray, k: int = 10) -> np.ndarray:
+    """Second-order similarity: two notes are alike when the same notes are their
+    nearest neighbours. It steadies noisy pairwise scores of short notes (on the labelled
+    set it lifts precision at equal recall); with few notes it changes nothing."""
+    n = similarity.shape[0]
+    if n <= k + 2:
+        return similarity
+    kth = np.sort(similarity, axis=1)[:, -k][:, None]
+    profile = np.where(similarity >= kth, similarity, 0.0)
+    profile = profile - profile.mean(axis=0, keepdims=True)
+    result = cosine(profile)
+    np.fill_diagonal(result, 1.0)
+    return result

@@ -1,0 +1,195 @@
+"""The unit of work every HTTP change runs in, and the queue that admits changes.
+
+Why this shape. A request used to reach the database in several thread-pool hops: the
+sign-in check (a sync dependency) took a pooled connection, then the request waited for
+a second thread to run the route while still holding it. With 200 posts at once every
+thread waited for a connection held by a request that waited for a thread, until the
+30 s pool timeout fired. Three designs remove that cycle; this module is the first:
+
+- ONE unit per request: the caller's token is resolved, the service runs and commits,
+  and the session is closed, all in one thread hop on one connection (`Units.run`). A
+  request holds a connection only while a thread is running it, so no thread can wait
+  for a connection held by a request that waits for a thread.
+- Writers queue as coroutines, not threads (`WriteQueue`): on SQLite every change takes
+  the one write lock anyway (BEGIN IMMEDIATE), so a change waits for its turn on the
+  event loop, first come first served, and only then takes a thread. Forty threads never
+  sleep in SQLite's busy handler. On PostgreSQL the queue is per board (its row lock is
+  what serialises a board's `seq`); boards do not wait for each other.
+- Units run on a thread limiter no larger than the connection pool, so a unit's thread
+  never waits for a connection either.
+
+Group commit (one writer per board committing what arrived meanwhile) was the other
+candidate: it would save a transaction per note, but the services own their commits
+and their events, and SQLite's commit in WAL mode with synchronous=NORMAL costs tens of
+microseconds, far less than the per-note work that would remain. Moving the database off
+the thread pool (an async driver) would rewrite every service.
+
+Back-pressure: a change that would wait longer than `write_wait_seconds` is refused at
+once with 503 and Retry-After (`Busy`), before it touches anything; one that does get its
+turn runs to the end, so nothing acknowledged is lost and `seq` stays gap-free."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Hashable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import anyio
+import anyio.to_thread
+from sqlmodel import Session
+
+from app.db import Database
+from app.errors import PajaError
+from app.i18n import N_
+
+T = TypeVar("T")
+
+# The first estimate of one change's time, before any has been measured.
+FIRST_GUESS_SECONDS = 0.005
+SMOOTHING = 0.1  # weight of the newest measurement in the moving average
+# One change that stalled (the process was descheduled, a slow disk) counts as at most
+# this many times the estimate, so a single outlier does not turn a queue away.
+OUTLIER_CAP = 4.0
+
+
+class Busy(PajaError):
+    """Too many changes are waiting: nothing was changed, try again after `retry_after`."""
+
+    status_code = 503
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            N_(
+                "Many people are writing at the same moment and your change was not saved. "
+                "Try again in {seconds} s."
+            ),
+            seconds=retry_after,
+        )
+        self.retry_after = retry_after
+
+
+@dataclass(slots=True)
+class _Waiter:
+    """A change waiting for its turn; `refused` when the queue turned it away instead."""
+
+    called: anyio.Event = field(default_factory=anyio.Event)
+    refused: bool = False
+
+
+@dataclass(slots=True)
+class _Line:
+    """One queue: whether a change holds the turn, and who waits for it, in order."""
+
+    busy: bool = False
+    waiting: deque[_Waiter] = field(default_factory=deque)
+
+
+class WriteQueue:
+    """Admits one change at a time per key, first come first served. Waiting costs a
+    coroutine, not a thread or a connection. A change whose expected wait (changes ahead
+    × the recent time per change) passes `max_wait` is refused at once; when changes
+    turn out slower than expected, the latest arrivals are refused as soon as that shows,
+    so the ones that stay are written within about `max_wait`."""
+
+    def __init__(self, max_wait: float) -> None:
+        self.max_wait = max_wait
+        self.seconds_per_change = FIRST_GUESS_SECONDS
+        self._lines: dict[Hashable, _Line] = {}
+
+    def expected_wait(self, key: Hashable) -> float:
+        line = self._lines.get(key)
+        ahead = (len(line.waiting) + line.busy) if line else 0
+        return ahead * self.seconds_per_change
+
+    @asynccontextmanager
+    async def turn(self, key: Hashable) -> AsyncIterator[None]:
+        """Hold the key's turn for the block; refuse with Busy rather than wait too long."""
+        expected = self.expected_wait(key)
+        if expected > self.max_wait:
+            raise Busy(self._retry_after(expected))
+        line = self._lines.setdefault(key, _Line())
+        if line.busy:
+            await self._wait(line, key)
+        line.busy = True
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._measured(time.perf_counter() - began)
+            self._trim(line)
+            self._pass_on(key, line)
+
+    async def _wait(self, line: _Line, key: Hashable) -> None:
+        waiter = _Waiter()
+        line.waiting.append(waiter)
+        try:
+            await waiter.called.wait()
+        except BaseException:  # the request itself was cancelled (the client left)
+            if waiter.called.is_set() and not waiter.refused:
+                self._pass_on(key, line)  # it had just been given the turn: hand it on
+            elif not waiter.refused:
+                line.waiting.remove(waiter)
+            raise
+        if waiter.refused:  # by then the changes ahead of it will have been written
+            raise Busy(max(1, math.ceil(self.max_wait / 2)))
+
+    def _trim(self, line: _Line) -> None:
+        """Turn away the latest arrivals that could not be written within `max_wait`."""
+        room = int(self.max_wait / self.seconds_per_change)
+        while len(line.waiting) > max(room, 1):
+            waiter = line.waiting.pop()
+            waiter.refused = True
+            waiter.called.set()
+
+    def _pass_on(self, key: Hashable, line: _Line) -> None:
+        if line.waiting:
+            line.waiting.popleft().called.set()  # busy stays True: the turn is theirs
+            return
+        line.busy = False
+        del self._lines[key]
+
+    def _measured(self, seconds: float) -> None:
+        seconds = min(seconds, OUTLIER_CAP * self.seconds_per_change)
+        self.seconds_per_change += SMOOTHING * (seconds - self.seconds_per_change)
+
+    def _retry_after(self, expected: float) -> int:
+        """Seconds until a change arriving then would wait less than `max_wait`."""
+        return max(1, math.ceil(expected - self.max_wait))
+
+
+class Units:
+    """Runs units of work for one app: a session opened, used and closed in one thread
+    hop, on threads no more numerous than the pool's connections."""
+
+    def __init__(self, db: Database, max_wait: float) -> None:
+        self.db = db
+        self.queue = WriteQueue(max_wait)
+        self.threads = anyio.CapacityLimiter(db.capacity)
+        self.one_writer = db.engine.dialect.name == "sqlite"
+
+    def write_key(self, board_id: str | None) -> Hashable | None:
+        """Who a change waits behind: every change on SQLite (one write lock for the
+        file), the board's changes on PostgreSQL, nobody for a change outside a board."""
+        if self.one_writer:
+            return "database"
+        return board_id
+
+    async def run(self, work: Callable[[Session], T]) -> T:
+        """`work` with a fresh session, in one thread hop; the session is closed there."""
+        return await anyio.to_thread.run_sync(self._in_thread, work, limiter=self.threads)
+
+    async def write(self, board_id: str | None, work: Callable[[Session], T]) -> T:
+        """`work` (which commits) after its turn in the write queue."""
+        key = self.write_key(board_id)
+        if key is None:
+            return await self.run(work)
+        async with self.queue.turn(key):
+            return await self.run(work)
+
+    def _in_thread(self, work: Callable[[Session], T]) -> T:
+        with self.db.session() as session:
+            return work(session)

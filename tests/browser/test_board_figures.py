@@ -1,0 +1,124 @@
+"""The board holds up in a real workshop: on a board of 6 priorities × 12 notes (votes,
+comments, one 5,000-character note) the first screen shows the board, cards are compact,
+each column starts with its add control, and a phone shows notes; Ctrl+Enter sends and an
+unsent draft survives a reload. The laptop, facilitator and phone runs write the README's
+screenshots to docs/screenshots/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, SCREENSHOTS, NewContext, Server, join, sign_in
+from tests.browser.figures import measure
+from tests.browser.seeding import seed_workshop
+
+WIDE = {"width": 1440, "height": 900}
+# Seeding 72 notes with votes and comments over HTTP takes a while on a busy CI machine.
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module")
+def workshop(server: Server) -> dict[str, Any]:
+    return seed_workshop(server)
+
+
+def test_a_participants_first_screen_is_the_board(
+    workshop: dict[str, Any], new_context: NewContext
+) -> None:
+    page = join(new_context(viewport=WIDE), workshop, "Anna")
+    figures = measure(page, workshop["long_note_id"])
+    print("participant 1440x900", figures)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "board-laptop.png")
+    assert figures["first_card_top"] <= 260, figures
+    assert figures["whole_cards"] >= 12, figures
+    assert figures["median_short_card"] <= 140, figures
+    assert figures["long_card"] <= 320, figures
+    assert all(bottom is not None and bottom <= 900 for bottom in figures["add_bottoms"]), figures
+    assert figures["sideways"] <= 0
+
+    long_card = page.locator(f"#note-{workshop['long_note_id']}")
+    long_card.get_by_role("link", name="Näytä lisää").click()
+    assert long_card.bounding_box()["height"] > 320  # opened in place
+    expect(long_card.locator(".note-more")).to_have_text("Näytä vähemmän")
+
+
+def test_a_facilitators_board_starts_near_the_top(
+    workshop: dict[str, Any], new_context: NewContext
+) -> None:
+    page = sign_in(new_context(viewport=WIDE), f"/b/{workshop['id']}")
+    page.locator("#connection[data-state=online]").wait_for()
+    figures = measure(page, workshop["long_note_id"])
+    print("facilitator 1440x900", figures)
+    page.screenshot(path=SCREENSHOTS / "board-facilitator.png")
+    assert figures["first_card_top"] <= 340, figures
+
+
+def test_a_phone_during_private_writing_shows_notes(
+    server: Server, workshop: dict[str, Any], new_context: NewContext
+) -> None:
+    url = f"/api/v1/boards/{workshop['id']}"
+    server.api("PATCH", url, json={"private_writing": True})
+    try:
+        phone = new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+        page = join(phone, workshop, "Pia")
+        figures = measure(page, workshop["long_note_id"])
+        print("phone 390x844, private writing", figures)
+        page.screenshot(path=SCREENSHOTS / "board-phone.png")
+    finally:
+        server.api("PATCH", url, json={"private_writing": False})
+    assert figures["first_card_top"] <= 420, figures
+    assert figures["sideways"] <= 0, figures
+    assert figures["first_visible_add_bottom"] <= PHONE["height"], figures
+
+
+def test_ctrl_enter_sends_and_a_reload_keeps_an_unsent_draft(
+    server: Server, new_context: NewContext
+) -> None:
+    board = server.new_board()
+    page = join(new_context(), board, "Kaisa")
+    first, second = (c["id"] for c in board["columns"][:2])
+    page.locator(f"#note-text-{first}").fill("Lähetetty näppäimillä")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(f"#notes-{first} .note-text")).to_have_text(["Lähetetty näppäimillä"])
+    expect(page.locator(f"#note-text-{first}")).to_have_value("")
+
+    page.locator(f"#note-text-{second}").fill("Puolivalmis ajatus")
+    page.reload()
+    expect(page.locator(f"#note-text-{second}")).to_have_value("Puolivalmis ajatus")
+    expect(page.locator(f"#note-text-{first}")).to_have_value("")  # sent: no draft left
+    page.locator(f"#note-text-{second}").focus()
+    page.keyboard.press("Meta+Enter")
+    expect(page.locator(f"#notes-{second} .note-text")).to_have_text(["Puolivalmis ajatus"])
+    page.reload()
+    expect(page.locator(f"#note-text-{second}")).to_have_value("")
+    assert server.order(board)[:2] == [["Lähetetty näppäimillä"], ["Puolivalmis ajatus"]]
+
+
+def test_a_busy_server_is_asked_again_after_retry_after(
+    server: Server, new_context: NewContext
+) -> None:
+    """A 503 with Retry-After (the write queue is full) keeps the note in its form, says so,
+    and sends it again after the wait: it arrives once."""
+    board = server.new_board()
+    page = join(new_context(), board, "Kiire")
+    column = board["columns"][0]["id"]
+    refused: list[str] = []
+
+    def busy_once(route: Any) -> None:
+        if not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=503, headers={"Retry-After": "1"}, body="busy")
+        else:
+            route.continue_()
+
+    page.route(f"**/b/{board['id']}/notes", busy_once)
+    page.locator(f"#note-text-{column}").fill("Ruuhkassa kirjoitettu")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(f"#note-form-{column} .pending-note")).to_be_visible()
+    expect(page.locator(f"#notes-{column} .note-text")).to_have_text(["Ruuhkassa kirjoitettu"])
+    assert len(refused) == 1
+    assert server.order(board)[0] == ["Ruuhkassa kirjoitettu"]
