@@ -312,6 +312,10 @@ def page_form(row: Row, ids: dict[str, str]) -> dict[str, Any]:
         "/b/{board_id}/follow": {"column_id": ids["column_id"]},
         "/b/{board_id}/export": {"format": "md"},
         "/b/{board_id}/language": {"language": "sv"},
+        "/b/{board_id}/theme-suggestions/accept": {
+            "title": "Teema",
+            "note_ids": [ids["note_id"], ids["loose_id"]],
+        },
     }
     return forms.get(row.path, {})
 
