@@ -189,6 +189,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        ws="app.hub.wire:WireProtocol",  # the hub writes pre-framed batches directly
         ws_max_size=settings.ws_max_frame_bytes,
         ws_per_message_deflate=False,
         ws_ping_interval=settings.ws_ping_seconds,

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 PENDING_EVENTS = "pending_events"
+PENDING_ACCESS_ENDS = "pending_access_ends"
 WRITE_OPTION = "paja_write"
 
 
@@ -133,6 +134,12 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={WRITE_OPTION: True})
 
 
+def end_access_after_commit(session: Session, **who: str) -> None:
+    """Close the open streams of whoever this transaction takes access from, once it has
+    committed (board_id, participant_id, facilitator_id, token_id; see Hub.end_access)."""
+    session.info.setdefault(PENDING_ACCESS_ENDS, []).append(who)
+
+
 class Database:
     """Owns the engine and publishes each transaction's events once it has committed."""
 
@@ -149,6 +156,7 @@ class Database:
         in_memory = self.engine.dialect.name == "sqlite" and not make_url(url).database
         self.capacity = 1 if in_memory else pool_size + max_overflow
         self.publish: Publisher | None = publish
+        self.end_access: Callable[..., None] | None = None  # Hub.end_access
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
         event.listen(self._sessions, "after_commit", self._after_commit)
         event.listen(self._sessions, "after_rollback", self._after_rollback)
@@ -162,10 +170,14 @@ class Database:
         pending: list[BoardEvent] = session.info.pop(PENDING_EVENTS, [])
         if pending and self.publish is not None:
             self.publish(pending)
+        for who in session.info.pop(PENDING_ACCESS_ENDS, []):
+            if self.end_access is not None:
+                self.end_access(**who)
 
     @staticmethod
     def _after_rollback(session: Session) -> None:
         session.info.pop(PENDING_EVENTS, None)
+        session.info.pop(PENDING_ACCESS_ENDS, None)
 
     def ping(self) -> None:
         with self.engine.connect() as connection:

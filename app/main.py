@@ -32,6 +32,8 @@ from app.config import Settings, get_settings
 from app.db import BoardEvent, Database
 from app.hub.base import Hub
 from app.hub.memory import MemoryHub
+from app.hub.people import People
+from app.hub.snapshots import SnapshotCache
 from app.middleware import (
     GZIP_EXCLUDED_TYPES,
     GZIP_LEVEL,
@@ -125,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     hub = build_hub(settings, db)
     theme_worker = EmbeddingWorker(db)
     db.publish = _observed(_counting(hub.publish), theme_worker.notice)
+    db.end_access = hub.end_access
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -147,7 +150,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.hub = hub
     app.state.theme_worker = theme_worker
     app.state.rate_limits = RateLimits(settings)
-    app.state.snapshot_cache = ws.SnapshotCache()
+    app.state.snapshot_cache = SnapshotCache()
+    app.state.stream_people = People(ws.STREAMS_PER_PERSON, settings.ws_frames_per_second)
     errors_http.install(app)
     app.include_router(health.router)
     for router in (

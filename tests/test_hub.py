@@ -42,6 +42,8 @@ async def drain(subscriber, timeout: float = 1.0) -> list[int]:  # type: ignore[
     try:
         while True:
             frame = await asyncio.wait_for(subscriber.next_frame(), timeout)
+            if frame is None:  # the stream ended
+                return seqs
             seqs.extend(e.seq for e in frame.events)
     except TimeoutError:
         return seqs
@@ -158,3 +160,69 @@ def test_a_busy_board_merges_events_into_fewer_frames_and_a_quiet_one_sends_at_o
     assert len(quiet_sizes) == 20  # one client: every event its own frame
     assert len(busy_sizes) <= 5  # 1,000 clients: a frame per 100 ms window
     assert quiet_latency < 0.05 and busy_latency < 0.05  # the first one goes at once
+
+
+class FakeWire:
+    """A connection's transport as the hub sees it: what was written, and a backlog."""
+
+    def __init__(self, backlog: int = 0) -> None:
+        self.written: list[bytes] = []
+        self.pending = backlog
+
+    def write(self, frame: bytes) -> None:
+        self.written.append(frame)
+
+    def backlog(self) -> int:
+        return self.pending
+
+
+def unframe(frame: bytes) -> list[int]:
+    """The seqs in one unmasked server text frame, checking its header on the way."""
+    assert frame[0] == 0x81 and not frame[1] & 0x80  # FIN + text, unmasked
+    size, start = frame[1], 2
+    if size == 126:
+        size, start = int.from_bytes(frame[2:4], "big"), 4
+    elif size == 127:
+        size, start = int.from_bytes(frame[2:10], "big"), 10
+    assert len(frame) == start + size
+    return [item["seq"] for item in json.loads(frame[start:])]
+
+
+def test_live_frames_are_built_once_and_written_to_every_wire_in_order() -> None:
+    async def scenario() -> tuple[list[FakeWire], FakeWire, int | None]:
+        log = FakeLog()
+        hub = hub_with(log)
+        await hub.start()
+        wires = [FakeWire() for _ in range(3)]
+        behind = FakeWire(backlog=2 << 20)  # two megabytes it has not read
+        for wire in [*wires, behind]:
+            subscriber = await hub.subscribe("b", "fi", wire=wire)  # type: ignore[arg-type]
+            subscriber.go_live(lambda _events: "unused")
+            if wire is behind:
+                slow = subscriber
+        for seq in range(1, 4):
+            log.committed.append(event(seq))
+            hub.deliver_local([event(seq)])
+            await asyncio.sleep(0.05)
+        return wires, behind, slow.close_code
+
+    wires, behind, close_code = asyncio.run(scenario())
+    assert [seq for frame in wires[0].written for seq in unframe(frame)] == [1, 2, 3]
+    assert all(a is b for a, b in zip(wires[0].written, wires[2].written, strict=True))
+    assert behind.written == [] and close_code == 1013
+
+
+def test_a_removed_participant_gets_the_event_then_their_stream_ends() -> None:
+    async def scenario() -> tuple[bool, bool, list[int]]:
+        log = FakeLog()
+        hub = hub_with(log)
+        await hub.start()
+        removed = await hub.subscribe("b", "fi", Audience(False, "p1"))
+        other = await hub.subscribe("b", "fi", Audience(False, "p2"))
+        gone = BoardEvent("b", 1, "participant.removed", {"participant_id": "p1"})
+        log.committed.append(gone)
+        hub.deliver_local([gone])
+        seen = await drain(removed, timeout=0.2)
+        return removed.close_code == 4408, other.close_code is None, seen
+
+    assert asyncio.run(scenario()) == (True, True, [1])

@@ -162,9 +162,9 @@ def test_cookie_stream_from_another_site_is_refused(
 
 
 def test_frame_budget_lets_a_burst_through_then_drops_the_flood() -> None:
-    from app.api.routes.ws import _FrameBudget
+    from app.hub.people import FrameBudget
 
-    budget = _FrameBudget(20)
+    budget = FrameBudget(20)
     taken = [budget.take() for _ in range(100)]
     assert taken.count(True) == 20
 

@@ -7,7 +7,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from app.db import EVERYONE, Audience, BoardEvent
-from app.hub.channel import BoardChannel, Encoder, LoadHead, LoadSince, Subscriber
+from app.hub.channel import (
+    AccessEnd,
+    BoardChannel,
+    Encoder,
+    Identity,
+    LoadHead,
+    LoadSince,
+    Subscriber,
+)
+from app.hub.wire import Wire
 
 
 class Hub:
@@ -47,10 +56,15 @@ class Hub:
         raise NotImplementedError
 
     async def subscribe(
-        self, board_id: str, language: str, audience: Audience = EVERYONE
+        self,
+        board_id: str,
+        language: str,
+        audience: Audience = EVERYONE,
+        identity: Identity | None = None,
+        wire: Wire | None = None,
     ) -> Subscriber:
         """Register a client; it receives every event after `subscriber.start_seq`, each
-        as `audience` may see it."""
+        as `audience` may see it (straight to `wire` once it goes live)."""
         channel = self._channels.get(board_id)
         if channel is None:
             channel = BoardChannel(board_id, self._encode, self._load_since, self._load_head)
@@ -58,8 +72,8 @@ class Hub:
             await self._watch(board_id)
             await channel.start()
         await channel.wait_ready()
-        subscriber = Subscriber(board_id, language, self._max_frames, audience)
-        subscriber.start_seq = channel.last_seq
+        subscriber = Subscriber(board_id, language, self._max_frames, audience, identity, wire)
+        subscriber.start_seq = subscriber.sent_seq = channel.last_seq
         channel.subscribers.add(subscriber)
         return subscriber
 
@@ -82,6 +96,36 @@ class Hub:
             channel = self._channels.get(board_id)
             if channel is not None:
                 channel.receive(board_events)
+
+    def end_access(
+        self,
+        *,
+        board_id: str | None = None,
+        participant_id: str | None = None,
+        facilitator_id: str | None = None,
+        token_id: str | None = None,
+    ) -> None:
+        """Close every open stream of whoever lost access, in every process (call it
+        after the commit that ended the access; any thread)."""
+        end = AccessEnd(board_id, participant_id, facilitator_id, token_id)
+        if end == AccessEnd():
+            raise ValueError("end_access needs at least one of its arguments")
+        if self._loop is None or self._loop.is_closed():
+            return
+        self._loop.call_soon_threadsafe(self._spread_access_end, end)
+
+    def _spread_access_end(self, end: AccessEnd) -> None:
+        """Tell every process (on the event loop); this one needs only itself."""
+        self.end_access_local(end)
+
+    def end_access_local(self, end: AccessEnd) -> None:
+        if end.board_id is None:
+            channels = list(self._channels.values())
+        else:
+            channel = self._channels.get(end.board_id)
+            channels = [channel] if channel is not None else []
+        for channel in channels:
+            channel.end_access(end)
 
     def connection_count(self) -> int:
         return sum(len(c.subscribers) for c in self._channels.values())

@@ -6,31 +6,46 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from app.db import EVERYONE, Audience, BoardEvent
+from app.hub.wire import Wire, text_frame
 
 Encoder = Callable[[Sequence[BoardEvent], str, Audience], str]
 LoadSince = Callable[[str, int], Awaitable[list[BoardEvent]]]
 LoadHead = Callable[[str], Awaitable[int]]
 
 GAP_WAIT_SECONDS = 0.1
-# Sending costs per frame, not per byte. A board may send at most this many frames a
-# second summed over its clients (about a third of a core); a busy board with many
-# clients batches what arrives within the resulting window (subscribers / budget
-# seconds, at most MAX_BATCH_WINDOW) into one frame. A quiet board sends at once.
-FRAME_DELIVERIES_PER_SECOND = 10_000
+# A busy board merges what arrives within a window into one frame, so that sending takes
+# at most about this share of a core. The window follows what a delivery costs: writing
+# a pre-framed batch to every connection's transport is measured; a client on the
+# fallback path (a task per client, see ws.py) is counted at QUEUED_SEND_SECONDS. A
+# quiet board sends at once.
+SEND_SHARE = 1 / 3
+QUEUED_SEND_SECONDS = 33e-6
 MAX_BATCH_WINDOW = 0.1
+# A client whose transport holds more than this many unsent bytes is cut loose (close
+# 1013; it reconnects with since= when it reads again). The kernel's socket buffer,
+# which fills first, is not counted; the server's keepalive ping catches a client that
+# reads nothing at all.
+MAX_BACKLOG_BYTES = 1 << 20
+CLOSE_TOO_SLOW = 1013
+CLOSE_ACCESS_ENDED = 4408
 
 
-@dataclass(frozen=True, slots=True)
 class Frame:
-    """A batch of consecutive events and its encoded text for one language."""
+    """A batch of consecutive events and its encoded text for one language and audience;
+    `wire` is the WebSocket frame, built once and written to every connection."""
 
-    events: tuple[BoardEvent, ...]
-    text: str
+    __slots__ = ("_wire", "events", "text")
+
+    def __init__(self, events: tuple[BoardEvent, ...], text: str) -> None:
+        self.events = events
+        self.text = text
+        self._wire: bytes | None = None
 
     @property
     def first_seq(self) -> int:
@@ -40,42 +55,134 @@ class Frame:
     def last_seq(self) -> int:
         return self.events[-1].seq
 
+    @property
+    def wire(self) -> bytes:
+        if self._wire is None:
+            self._wire = text_frame(self.text.encode())
+        return self._wire
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who holds a stream, so that access can end for exactly them."""
+
+    participant_id: str | None = None
+    facilitator_id: str | None = None
+    token_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccessEnd:
+    """Close the streams that match every field given (None matches anything)."""
+
+    board_id: str | None = None
+    participant_id: str | None = None
+    facilitator_id: str | None = None
+    token_id: str | None = None
+
+    def matches(self, subscriber: Subscriber) -> bool:
+        who = subscriber.identity
+        return (
+            (self.board_id is None or self.board_id == subscriber.board_id)
+            and (self.participant_id is None or self.participant_id == who.participant_id)
+            and (self.facilitator_id is None or self.facilitator_id == who.facilitator_id)
+            and (self.token_id is None or self.token_id == who.token_id)
+        )
+
 
 class Subscriber:
-    """One WebSocket client's bounded queue. The channel never waits for a client: when
-    the queue is full the client is marked overflowed and its socket is closed so it
-    reconnects and catches up with since=, while the board goes on for everyone else."""
+    """One WebSocket client. Until its catch-up is sent, frames wait in a bounded queue;
+    then, when the server offers a `Wire`, each frame is written straight to the
+    connection as the channel delivers it. Without a wire the client's task keeps reading
+    the queue. The channel never waits for a client: one that falls too far behind is
+    ended with CLOSE_TOO_SLOW, and reconnects and catches up with since=."""
 
     def __init__(
-        self, board_id: str, language: str, max_frames: int, audience: Audience = EVERYONE
+        self,
+        board_id: str,
+        language: str,
+        max_frames: int,
+        audience: Audience = EVERYONE,
+        identity: Identity | None = None,
+        wire: Wire | None = None,
     ) -> None:
         self.board_id = board_id
         self.language = language
         self.audience = audience
+        self.identity = identity or Identity(participant_id=audience.participant_id)
         self.max_frames = max_frames
-        self.overflowed = False
-        self.dropped = asyncio.Event()
+        self.wire = wire
         self.start_seq = 0
+        self.sent_seq = 0
+        self.close_code: int | None = None
+        self.ended = asyncio.Event()
+        self._live = False
         self._frames: deque[Frame] = deque()
         self._wakeup = asyncio.Event()
 
-    def offer(self, frame: Frame) -> None:
-        if self.overflowed:
+    @property
+    def overflowed(self) -> bool:
+        return self.close_code == CLOSE_TOO_SLOW
+
+    @property
+    def direct(self) -> bool:
+        """True once frames go straight to the wire."""
+        return self._live
+
+    def end(self, code: int, *, after_queued: bool = False) -> None:
+        """Stop delivering; the client's task closes the socket with `code`, after the
+        frames already queued when `after_queued` (the event that ended the access)."""
+        if self.close_code is not None:
             return
-        if len(self._frames) >= self.max_frames:
-            self.overflowed = True
-            self.dropped.set()
-            self._frames.clear()
+        self.close_code = code
+        self._wakeup.set()
+        if after_queued and not self._live:
+            return  # next_frame / go_live hand out what is queued, then the end shows
+        self._frames.clear()
+        self.ended.set()
+
+    def offer(self, frame: Frame) -> None:
+        if self.close_code is not None:
+            return
+        if self._live:
+            self._write(frame)
+        elif len(self._frames) >= self.max_frames:
+            self.end(CLOSE_TOO_SLOW)
         else:
             self._frames.append(frame)
-        self._wakeup.set()
+            self._wakeup.set()
+
+    def go_live(self, reencode: Callable[[list[BoardEvent]], str]) -> None:
+        """The catch-up is sent: write what queued meanwhile, then every frame as it
+        comes. Synchronous, so no frame can slip between the queue and the wire."""
+        assert self.wire is not None
+        while self._frames:
+            frame = self._frames.popleft()
+            if frame.first_seq <= self.sent_seq < frame.last_seq:
+                fresh = [e for e in frame.events if e.seq > self.sent_seq]
+                frame = Frame(tuple(fresh), reencode(fresh))
+            self._write(frame)
+        self._live = True
+        if self.close_code is not None:
+            self.ended.set()
+
+    def _write(self, frame: Frame) -> None:
+        wire = self.wire
+        assert wire is not None
+        if frame.last_seq <= self.sent_seq:
+            return
+        if wire.backlog() > MAX_BACKLOG_BYTES:
+            self.end(CLOSE_TOO_SLOW)
+            return
+        wire.write(frame.wire)
+        self.sent_seq = frame.last_seq
 
     async def next_frame(self) -> Frame | None:
-        """The next frame, or None once the subscriber has overflowed."""
-        while not self._frames and not self.overflowed:
+        """The next queued frame, or None once the subscriber has ended."""
+        while not self._frames and self.close_code is None:
             self._wakeup.clear()
             await self._wakeup.wait()
-        return None if self.overflowed else self._frames.popleft()
+        return self._frames.popleft() if self._frames else None
 
 
 class BoardChannel:
@@ -96,6 +203,7 @@ class BoardChannel:
         self._flush_scheduled = False
         self._last_flush = float("-inf")
         self._gap_task: asyncio.Task[None] | None = None
+        self._write_seconds = 0.0
 
     async def start(self) -> None:
         """Take the log's head as the starting point; events heard meanwhile are kept."""
@@ -115,9 +223,11 @@ class BoardChannel:
             self._schedule_flush()
 
     def batch_window(self) -> float:
-        """Seconds between two frames to this board's clients: 1,000 clients may get 10
-        frames a second, 300 about 33, so frames only merge when a board is busy."""
-        return min(len(self.subscribers) / FRAME_DELIVERIES_PER_SECOND, MAX_BATCH_WINDOW)
+        """Seconds between two frames to this board's clients: long enough that sending
+        takes at most SEND_SHARE of a core, so frames only merge when a board is busy."""
+        queued = sum(1 for s in self.subscribers if not s.direct)
+        cost = self._write_seconds + queued * QUEUED_SEND_SECONDS
+        return min(cost / SEND_SHARE, MAX_BATCH_WINDOW)
 
     def _schedule_flush(self) -> None:
         # Deferring to the next loop turn batches every commit announced meanwhile; a
@@ -146,17 +256,27 @@ class BoardChannel:
             self._gap_task = asyncio.create_task(self._fill_gap(GAP_WAIT_SECONDS))
 
     def _deliver(self, batch: tuple[BoardEvent, ...]) -> None:
-        """One encoding per language, and per audience only when something in the batch
-        is withheld from some viewers (private writing, approval, hidden notes)."""
-        private = any(e.for_others is not None for e in batch)
-        texts: dict[tuple[str, object], Frame] = {}
+        """One encoding per language and frame key (see frame_key), written to every
+        live connection at once; then the streams whose access the batch ended close."""
+        started = time.perf_counter()
+        frames: dict[tuple[str, Hashable], Frame] = {}
         for subscriber in list(self.subscribers):
-            key = (subscriber.language, subscriber.audience.key(batch) if private else None)
-            frame = texts.get(key)
+            key = (subscriber.language, frame_key(batch, subscriber.audience))
+            frame = frames.get(key)
             if frame is None:
                 text = self._encode(batch, subscriber.language, subscriber.audience)
-                frame = texts[key] = Frame(batch, text)
+                frame = frames[key] = Frame(batch, text)
             subscriber.offer(frame)
+        elapsed = time.perf_counter() - started
+        # A moving average, so one slow write (a page fault, a GC) does not set the window.
+        self._write_seconds += (elapsed - self._write_seconds) / 4
+        for end in access_ends(batch):
+            self.end_access(end)
+
+    def end_access(self, end: AccessEnd) -> None:
+        for subscriber in list(self.subscribers):
+            if end.matches(subscriber):
+                subscriber.end(CLOSE_ACCESS_ENDED, after_queued=True)
 
     def resync(self) -> None:
         """Read the log now: announcements may have been lost (a broker reconnect)."""
@@ -180,3 +300,23 @@ class BoardChannel:
             self._gap_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._gap_task
+
+
+def frame_key(events: Sequence[BoardEvent], audience: Audience) -> Hashable:
+    """Viewers with equal keys receive byte-identical frames for these events (the one
+    place the hub asks; app/audience.frame_key replaces it)."""
+    if not any(e.for_others is not None for e in events):
+        return None
+    return audience.key(events)
+
+
+def access_ends(events: Sequence[BoardEvent]) -> list[AccessEnd]:
+    """The streams a batch ends: a removed participant's, and everyone's on a board that
+    was deleted. They receive the event first, then close with CLOSE_ACCESS_ENDED."""
+    ends = []
+    for event in events:
+        if event.type == "board.deleted":
+            ends.append(AccessEnd(board_id=event.board_id))
+        elif event.type == "participant.removed" and event.data.get("participant_id"):
+            ends.append(AccessEnd(event.board_id, participant_id=event.data["participant_id"]))
+    return ends

@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import asdict
 from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
@@ -25,6 +26,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.db import BoardEvent
 from app.hub.base import Hub
+from app.hub.channel import AccessEnd
 
 log = logging.getLogger("paja.hub")
 
@@ -81,6 +83,7 @@ class RedisHub(Hub):
         self._confirmations: dict[str, asyncio.Event] = {}
         self._healthy = False
         self._connected = asyncio.Event()
+        self._control_tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Refuse to start without Redis: a worker that cannot hear the others would
@@ -142,6 +145,33 @@ class RedisHub(Hub):
                 # The event is in the log; other workers fill the gap when Redis is back.
                 log.warning("redis publish failed: %s", error)
 
+    def _spread_access_end(self, end: AccessEnd) -> None:
+        """Here at once, and to every other process through the control channel (this
+        process hears its own message too; closing twice is a no-op)."""
+        self.end_access_local(end)
+        if self._client is not None:
+            task = asyncio.create_task(self._publish_control({"end_access": asdict(end)}))
+            self._control_tasks.add(task)
+            task.add_done_callback(self._control_tasks.discard)
+
+    async def _publish_control(self, message: dict) -> None:
+        assert self._client is not None
+        try:
+            await self._client.publish(CONTROL_CHANNEL, json.dumps(message))
+        except (RedisError, OSError) as error:
+            # Other workers' streams stay open until their keepalive or next access
+            # check; the access itself is already gone from the database.
+            log.warning("redis publish of an access end failed: %s", error)
+
+    def _hear_control(self, payload: bytes | str) -> None:
+        try:
+            fields = json.loads(payload)["end_access"]
+            end = AccessEnd(**{k: fields.get(k) for k in AccessEnd.__dataclass_fields__})
+        except (ValueError, KeyError, TypeError):
+            log.warning("unreadable message on %s", CONTROL_CHANNEL)
+            return
+        self.end_access_local(end)
+
     async def _watch(self, board_id: str) -> None:
         name = _channel(board_id)
         confirmed = self._confirmations[name] = asyncio.Event()
@@ -202,6 +232,8 @@ class RedisHub(Hub):
                 self._confirmations[name].set()
             elif message["type"] == "message" and name.startswith(CHANNEL_PREFIX):
                 self.deliver_local(_decode(message["data"]))
+            elif message["type"] == "message" and name == CONTROL_CHANNEL:
+                self._hear_control(message["data"])
 
     async def _audit_forever(self) -> None:
         """Pub/sub may drop a message without any error here (another worker's publish

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from app.db import begin_write
+from app.db import begin_write, end_access_after_commit
 from app.errors import Conflict, InvalidInput, NotAuthenticated
 from app.models import AuthToken, Facilitator, Participant, utcnow
 from app.security import dummy_verify, hash_password, new_token, token_digest, verify_password
@@ -109,6 +109,7 @@ def revoke_token(session: Session, secret: bytes, token: str) -> None:
     ).first()
     if row is not None:
         session.delete(row)
+        end_access_after_commit(session, token_id=row.id)  # its open streams close too
         session.commit()
 
 

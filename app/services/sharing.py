@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from app.config import Settings
+from app.db import end_access_after_commit
 from app.errors import Conflict, NotFound
 from app.models import Board, Facilitator, Participant, Role
 from app.ratelimit import RateLimits
@@ -114,4 +115,5 @@ def remove_facilitator(session: Session, actor: Actor, facilitator_id: str) -> N
     member.facilitator_id = None
     member.role = Role.participant.value
     session.add(member)
+    end_access_after_commit(session, board_id=board.id, facilitator_id=facilitator_id)
     session.commit()

@@ -19,7 +19,7 @@
   );
   const connection = document.getElementById("connection");
   const announcer = document.getElementById("announcer");
-  const NO_RETRY = new Set([4401, 4403, 4404, 4400]);
+  const NO_RETRY = new Set([4401, 4403, 4404, 4400, 4408]); // 4408: access ended
   const MAX_BACKOFF_MS = 10000;
 
   let lastSeq = Number(board.dataset.seq || 0);

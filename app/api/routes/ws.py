@@ -1,13 +1,20 @@
 """The live stream of a board: catch-up from the event log, then live events.
 
 Close codes: 4401 not signed in, 4403 not a member, 4404 no such board, 4400 a bad
-query; 1013 when this client fell too far behind (reconnect and catch up with since=)."""
+query; 4408 access ended (the board was deleted, the person was removed from it, signed
+out or their token was revoked: the page does not reconnect); 4429 this person already
+has STREAMS_PER_PERSON streams open on the board (the page retries later); 1013 when
+this client fell too far behind (reconnect and catch up with since=).
+
+A client may send only pings (a small JSON object, at most `PAJA_WS_MAX_FRAME_BYTES`);
+every frame gets an answer, a pong or {"type": "error"}, and the stream goes on. The
+frames one person sends to a board are limited together, over all their sockets."""
 
 from __future__ import annotations
 
 import json
+import math
 import time
-from collections import OrderedDict
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -22,10 +29,13 @@ from app.api.deps import resolve_principal
 from app.auth_cookies import LANGUAGE_COOKIE, candidate_tokens
 from app.db import Audience
 from app.errors import Forbidden, PajaError
-from app.hub.channel import Subscriber
+from app.hub import snapshots
+from app.hub.channel import CLOSE_ACCESS_ENDED, CLOSE_TOO_SLOW, Identity, Subscriber
+from app.hub.people import People, Person
+from app.hub.wire import ABORT_AFTER_SECONDS, abort_later, frame_header, wire_of
 from app.i18n import pick_language
 from app.observability import CONNECTIONS, DROPPED, FRAMES, board_tag, log
-from app.services import events, public
+from app.services import events
 from app.services.members import Actor, actor_for, get_board
 from app.web.render import encode_events
 
@@ -33,7 +43,15 @@ router = APIRouter()
 
 CATCH_UP_BATCH = 100
 CLOSE_CODES = {401: 4401, 403: 4403, 404: 4404}
-CLOSE_TOO_SLOW = 1013
+CLOSE_TOO_MANY = 4429
+MAX_INT_DIGITS = 20  # a ping's data holds a timestamp, not a bignum
+# Two tabs and a phone, a projector window, and one socket still closing while its page
+# reconnects.
+STREAMS_PER_PERSON = 5
+CLOSE_REASONS = {
+    CLOSE_TOO_SLOW: "Too far behind; reconnect with since=",
+    CLOSE_ACCESS_ENDED: "Access to this board has ended.",
+}
 
 
 @router.websocket("/boards/{board_id}/ws")
@@ -41,21 +59,30 @@ async def board_stream(websocket: WebSocket, board_id: str) -> None:
     await websocket.accept()
     try:
         since = _since(websocket)
-        actor, language = await run_in_threadpool(_authorise, websocket, board_id)
+        actor, identity, language = await run_in_threadpool(_authorise, websocket, board_id)
     except PajaError as error:
         await websocket.close(CLOSE_CODES.get(error.status_code, 4400), error.message[:120])
         return
+    people: People = websocket.app.state.stream_people
+    person = people.enter(board_id, actor.participant_id)
+    if person is None:
+        reason = f"At most {STREAMS_PER_PERSON} open streams per person on a board."
+        await websocket.close(CLOSE_TOO_MANY, reason)
+        return
     hub = websocket.app.state.hub
-    subscriber = await hub.subscribe(board_id, language, _audience(websocket, actor))
+    audience = _audience(websocket, actor)
+    wire = wire_of(websocket.scope)
+    subscriber = await hub.subscribe(board_id, language, audience, identity, wire)
     CONNECTIONS.inc()
     started = time.monotonic()
-    stream = _Stream(websocket, subscriber, actor)
+    stream = _Stream(websocket, subscriber, actor, person)
     try:
         await stream.run(since)
     except WebSocketDisconnect:
         pass
     finally:
         CONNECTIONS.dec()
+        people.leave(person)
         await hub.unsubscribe(subscriber)
         log.info(
             "websocket",
@@ -63,7 +90,8 @@ async def board_stream(websocket: WebSocket, board_id: str) -> None:
             role=actor.role.value,
             seconds=round(time.monotonic() - started, 1),
             frames=stream.frames_sent,
-            too_slow=subscriber.overflowed,
+            direct=subscriber.direct,
+            closed=subscriber.close_code,
         )
 
 
@@ -85,11 +113,12 @@ def _audience(websocket: WebSocket, actor: Actor) -> Audience:
     return Audience(facilitator=False, participant_id=actor.participant_id)
 
 
-def _authorise(websocket: WebSocket, board_id: str) -> tuple[Actor, str]:
-    """Resolve who is connecting; browsers (cookie auth) must come from an allowed origin."""
+def _authorise(websocket: WebSocket, board_id: str) -> tuple[Actor, Identity, str]:
+    """Resolve who is connecting. A stream that a cookie may authenticate (no token in
+    the query, however the parameter is spelled) must come from an allowed origin."""
     state = websocket.app.state
-    query_token = websocket.query_params.get("token")
-    if query_token is None:
+    query_token = websocket.query_params.get("token", "").strip()
+    if not query_token:
         _check_origin(websocket, state.settings.trusted_hosts)
     tokens = [query_token] if query_token else candidate_tokens(websocket, board_id)
     with state.db.session() as session:
@@ -98,7 +127,8 @@ def _authorise(websocket: WebSocket, board_id: str) -> tuple[Actor, str]:
     language = pick_language(
         websocket.query_params.get("lang"), websocket.cookies.get(LANGUAGE_COOKIE), actor.language
     )
-    return actor, language
+    identity = Identity(actor.participant_id, principal.facilitator_id, principal.token_id)
+    return actor, identity, language
 
 
 def _check_origin(websocket: WebSocket, trusted_hosts: set[str]) -> None:
@@ -112,13 +142,19 @@ def _check_origin(websocket: WebSocket, trusted_hosts: set[str]) -> None:
 
 
 class _Stream:
-    """One client's session: a sender and a receiver; when either ends, both stop."""
+    """One client's session: a sender and a receiver; when either ends, both stop.
 
-    def __init__(self, websocket: WebSocket, subscriber: Subscriber, actor: Actor) -> None:
+    With a wire (paja serve) the sender only sends the catch-up: then the hub writes
+    every frame to the connection itself and this task just waits for the end. Without
+    one (another server, the test client) it sends each queued frame."""
+
+    def __init__(
+        self, websocket: WebSocket, subscriber: Subscriber, actor: Actor, person: Person
+    ) -> None:
         self.websocket = websocket
         self.subscriber = subscriber
         self.actor = actor
-        self.sent_seq = subscriber.start_seq
+        self.person = person
         self.frames_sent = 0
         # fast_acquire: an uncontended send must not cost an extra event-loop turn.
         self._send_lock = anyio.Lock(fast_acquire=True)
@@ -129,25 +165,32 @@ class _Stream:
         return self.subscriber.audience
 
     async def run(self, since: int | None) -> None:
+        subscriber = self.subscriber
+        left = False
         try:
             async with anyio.create_task_group() as group:
                 group.start_soon(self._guarded, partial(self._stream, since), group.cancel_scope)
                 group.start_soon(self._guarded, self._receive, group.cancel_scope)
-                group.start_soon(self._guarded, self._watch_sends, group.cancel_scope)
-                group.start_soon(self._guarded, self.subscriber.dropped.wait, group.cancel_scope)
+                if subscriber.wire is None:
+                    group.start_soon(self._guarded, self._watch_sends, group.cancel_scope)
+                group.start_soon(self._guarded, subscriber.ended.wait, group.cancel_scope)
         except* TimeoutError:
-            self.subscriber.overflowed = True  # one send took too long: the client is stuck
+            subscriber.end(CLOSE_TOO_SLOW)  # one send took too long: the client is stuck
         except* WebSocketDisconnect:
-            self.subscriber.overflowed = False  # the client left; nothing to close
-        if self.subscriber.overflowed:
-            await self._close_too_slow()
+            left = True  # the client left; nothing to close
+        if subscriber.close_code is not None and not left:
+            await self._close(subscriber.close_code)
 
-    async def _close_too_slow(self) -> None:
-        """Cut a client loose that stopped reading; it reconnects with since= when it
-        reads again. The close may itself be stuck behind the full socket: bounded."""
-        DROPPED.inc()
+    async def _close(self, code: int) -> None:
+        """Close with `code`. The close frame may be stuck behind a full socket: a wire
+        drops the connection after a second, otherwise the close is bounded."""
+        if code == CLOSE_TOO_SLOW:
+            DROPPED.inc()
+        wire = self.subscriber.wire
+        if wire is not None:
+            abort_later(wire, ABORT_AFTER_SECONDS)
         with anyio.move_on_after(1):
-            await self.websocket.close(CLOSE_TOO_SLOW, "Too far behind; reconnect with since=")
+            await self.websocket.close(code, CLOSE_REASONS.get(code, ""))
 
     @staticmethod
     async def _guarded(task: Any, scope: anyio.CancelScope) -> None:
@@ -159,7 +202,13 @@ class _Stream:
     async def _stream(self, since: int | None) -> None:
         """What was missed, then live frames, in seq order."""
         await self._catch_up(since)
+        if self.subscriber.wire is not None:
+            self.subscriber.go_live(self._encode)
+            await anyio.sleep_forever()  # the hub writes from here on
         await self._send_live()
+
+    def _encode(self, batch: list) -> str:
+        return encode_events(batch, self.subscriber.language, self._audience)
 
     async def _watch_sends(self) -> None:
         """A send that does not finish in time means the client stopped reading while
@@ -182,67 +231,60 @@ class _Stream:
             return
         missed = await run_in_threadpool(self._load, since, head)
         for start in range(0, len(missed), CATCH_UP_BATCH):
-            batch = missed[start : start + CATCH_UP_BATCH]
-            await self._send(encode_events(batch, self.subscriber.language, self._audience))
-        self.sent_seq = head
+            await self._send(self._encode(missed[start : start + CATCH_UP_BATCH]))
+        self.subscriber.sent_seq = head
 
     def _load(self, since: int, head: int) -> list:
         with self.websocket.app.state.db.session() as session:
             return events.since(session, self.actor.board_id, since, head - since)
 
     async def _send_snapshot(self) -> None:
-        seq, text = await run_in_threadpool(self._snapshot_frame)
-        self.sent_seq = max(self.sent_seq, seq)
-        await self._send(text)
+        seq, parts = await run_in_threadpool(self._snapshot_parts)
+        self.subscriber.sent_seq = max(self.subscriber.sent_seq, seq)
+        wire = self.subscriber.wire
+        if wire is None:
+            await self._send(b"".join(parts).decode())
+            return
+        wire.writelines([frame_header(sum(map(len, parts))), *parts])
+        self.frames_sent += 1
+        FRAMES.inc()
 
-    def _snapshot_frame(self) -> tuple[int, str]:
-        """The board part of a snapshot is shared by everyone of one audience who asks
-        at the same seq (a room rejoining after a restart): it is built and encoded once,
-        and only the viewer part is per person. A participant whose own notes are still
-        withheld from others gets a snapshot of their own."""
-        cache: SnapshotCache = self.websocket.app.state.snapshot_cache
+    def _snapshot_parts(self) -> tuple[int, list[bytes]]:
+        """Everyone of one audience who asks at the same seq shares one encoded board
+        (a room joining at once, or rejoining after a restart); only the small viewer
+        part is per person, and comes from the same cache. A participant whose own notes
+        are still withheld from others gets a snapshot of their own."""
+        state = self.websocket.app.state
         audience = self._audience
-        with self.websocket.app.state.db.session() as session:
+        with state.db.session() as session:
             board = get_board(session, self.actor.board_id)
-            viewer = public.viewer_of(session, self.actor)
-            personal = not audience.facilitator and bool(viewer.withheld_note_ids)
-            key = "facilitators" if audience.facilitator else "participants"
-            shared = None if personal else cache.get(board.id, board.seq, key)
-            if shared is None:
-                snapshot = public.snapshot(session, board, audience=audience)
-                shared = json.dumps(
-                    snapshot.model_dump(mode="json", exclude={"viewer"}), ensure_ascii=False
-                )
-                if not personal:
-                    cache.put(board.id, board.seq, key, shared)
-            seq = board.seq
-        viewer_json = viewer.model_dump_json()
-        return (
-            seq,
-            f'{{"type":"snapshot","seq":{seq},"data":{shared[:-1]},"viewer":{viewer_json}}}}}',
-        )
+            shared = state.snapshot_cache.get(session, board, audience)
+            viewer = shared.viewer(self.actor)
+            if not audience.facilitator and viewer.withheld_note_ids:
+                shared = snapshots.build(session, board, audience)
+        return shared.seq, shared.payload(viewer)
 
     async def _send_live(self) -> None:
-        while (frame := await self.subscriber.next_frame()) is not None:
-            if frame.last_seq <= self.sent_seq:
+        subscriber = self.subscriber
+        while (frame := await subscriber.next_frame()) is not None:
+            if frame.last_seq <= subscriber.sent_seq:
                 continue
             text = frame.text
-            if frame.first_seq <= self.sent_seq:
-                fresh = [e for e in frame.events if e.seq > self.sent_seq]
-                text = encode_events(fresh, self.subscriber.language, self._audience)
+            if frame.first_seq <= subscriber.sent_seq:
+                text = self._encode([e for e in frame.events if e.seq > subscriber.sent_seq])
             await self._send(text)
-            self.sent_seq = frame.last_seq
+            subscriber.sent_seq = frame.last_seq
 
     async def _receive(self) -> None:
-        budget = _FrameBudget(self.websocket.app.state.settings.ws_frames_per_second)
+        settings = self.websocket.app.state.settings
+        budget = self.person.budget  # shared by every socket this person holds here
         while True:
             message = await self.websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
             if not budget.take():
                 continue  # a flood is dropped unanswered; the stream itself goes on
-            reply = _answer(message.get("text"))
-            await self._send(json.dumps(reply, ensure_ascii=False))
+            await self._send(answer(message.get("text"), settings.ws_max_frame_bytes))
 
     async def _send(self, text: str) -> None:
         """One frame; _watch_sends ends the stream when a send hangs."""
@@ -256,51 +298,46 @@ class _Stream:
         FRAMES.inc()
 
 
-class SnapshotCache:
-    """The last few boards' encoded snapshots, keyed by (board, seq, audience): a new seq
-    is a new key, so an entry is never stale."""
-
-    def __init__(self, size: int = 16) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple[str, int, str], str] = OrderedDict()
-
-    def get(self, board_id: str, seq: int, audience: str) -> str | None:
-        return self._entries.get((board_id, seq, audience))
-
-    def put(self, board_id: str, seq: int, audience: str, text: str) -> None:
-        self._entries[(board_id, seq, audience)] = text
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+def answer(text: str | None, max_chars: int) -> str:
+    """The reply to a client's frame: a pong to a ping, otherwise an error; never an
+    exception, whatever the frame holds (deep nesting, NaN, huge numbers)."""
+    reply = _reply(text, max_chars)
+    try:
+        return json.dumps(reply, ensure_ascii=False, allow_nan=False)
+    except (ValueError, RecursionError):
+        return json.dumps({"type": "error", "detail": "The ping's data cannot be echoed."})
 
 
-class _FrameBudget:
-    """A token bucket per connection: `rate` frames a second, bursts up to `rate`."""
-
-    def __init__(self, rate: int) -> None:
-        self.rate = rate
-        self.tokens = float(rate)
-        self.stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
-
-
-def _answer(text: str | None) -> dict[str, Any]:
-    """Clients may ping; anything else gets an error frame and the stream goes on."""
+def _reply(text: str | None, max_chars: int) -> dict[str, Any]:
     if text is None:
         return {"type": "error", "detail": "Binary frames are not understood; send JSON text."}
+    if len(text) > max_chars:
+        return {"type": "error", "detail": f"A frame may be at most {max_chars} characters."}
     try:
-        message = json.loads(text)
-    except ValueError:
+        message = json.loads(
+            text, parse_constant=_refuse, parse_float=_finite, parse_int=_bounded_int
+        )
+    except (ValueError, RecursionError):
         return {"type": "error", "detail": "The frame is not JSON."}
     if isinstance(message, dict) and message.get("type") == "ping":
         # server_time lets a page count the board's timer down by the server's clock.
         server_time = datetime.now(UTC).isoformat()
         return {"type": "pong", "data": message.get("data"), "server_time": server_time}
     return {"type": "error", "detail": "Unknown message; the only one understood is ping."}
+
+
+def _refuse(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _bounded_int(number: str) -> int:
+    if len(number) > MAX_INT_DIGITS:
+        raise ValueError("a number too large to echo")
+    return int(number)
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError("a number too large for JSON")
+    return value
