@@ -409,7 +409,7 @@ def _restore(app: Any, db: Any, saved: Any) -> None:
     db.engine.dispose()
     with closing(sqlite3.connect(db.engine.url.database)) as live:
         saved.backup(live)
-    app.state.snapshot_cache = ws.SnapshotCache()
+    app.state.snapshot_cache = type(app.state.snapshot_cache)()
     app.state.rate_limits = RateLimits(app.state.settings)
 
 
