@@ -23,54 +23,22 @@ WRITE_OPTION = "paja_write"
 
 @dataclass(frozen=True, slots=True)
 class BoardEvent:
-    """One committed change, as the hub and the WebSocket see it.
-
-    `for_others` is set when the change is not for everyone's eyes (a note written in
-    private, waiting for approval, or hidden): {"type", "data", "visible_to"} is what
-    participants other than `visible_to` receive instead; facilitators get the event.
-    An optional "own": {"type", "data"} is what `visible_to` receives, when even they may
-    not see all of `data` (a voter in a round whose results are hidden). {"same": true}
-    says participants get the event's own data, but its HTML is drawn for them apart
-    (a reveal's cards without the tools to change others' notes)."""
+    """One committed change, as the hub and the WebSocket see it. `data` records the
+    facts, server-only ones included; app.audience turns it into what each viewer
+    receives (never send `data` as it is)."""
 
     board_id: str
     seq: int
     type: str
     data: dict[str, Any] = field(hash=False)
-    for_others: dict[str, Any] | None = field(default=None, hash=False, compare=False)
-
-    def seen_by(self, audience: Audience) -> tuple[str, dict[str, Any]]:
-        """The (type, data) this viewer may receive."""
-        others = self.for_others
-        if others is None or audience.facilitator:
-            return self.type, self.data
-        if audience.participant_id is not None and audience.participant_id == others.get(
-            "visible_to"
-        ):
-            own = others.get("own")
-            return (own["type"], own["data"]) if own else (self.type, self.data)
-        if others.get("same"):  # the same data, drawn differently for participants
-            return self.type, self.data
-        return others["type"], others["data"]
 
 
 @dataclass(frozen=True, slots=True)
 class Audience:
-    """Whom a frame is encoded for: facilitators see everything, a participant sees what
-    is public plus what is theirs."""
+    """Whom a frame is encoded for; app.audience decides what each one sees."""
 
     facilitator: bool
     participant_id: str | None = None
-
-    def key(self, events: Any) -> tuple[bool, str | None]:
-        """Viewers with equal keys receive the same bytes for these events."""
-        if self.facilitator:
-            return (True, None)
-        own = any(
-            e.for_others is not None and e.for_others.get("visible_to") == self.participant_id
-            for e in events
-        )
-        return (False, self.participant_id if own else None)
 
 
 EVERYONE = Audience(facilitator=False)

@@ -272,9 +272,9 @@ class Event(SQLModel, table=True):
     type: str
     data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
-    # What participants other than the one named in it receive instead, when the change
-    # is not for everyone's eyes (a private or hidden note): {"type", "data", "visible_to"}.
-    for_others: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The note the event is about, if one: deleting the note finds its events by this
+    # to erase their text (app.services.events.forget_note).
+    note_id: str | None = Field(default=None, index=True)
 
 
 class AuthToken(SQLModel, table=True):

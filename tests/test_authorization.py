@@ -76,6 +76,11 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
     second = post_note(client, board, participant, "Toinen muistiinpano")
     third = post_note(client, board, participant, "Kolmas muistiinpano")
     loose = post_note(client, board, participant, "Neljäs muistiinpano")
+    comment = client.post(
+        f"/api/v1/boards/{board['id']}/notes/{note['id']}/comments",
+        json={"text": "Annan kommentti"},
+        headers=participant,
+    ).json()
     group = client.post(
         f"/api/v1/boards/{board['id']}/groups",
         json={"title": "Ryhmä", "note_ids": [second["id"], third["id"]]},
@@ -105,6 +110,7 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
         "ids": {
             "board_id": board["id"],
             "note_id": note["id"],
+            "comment_id": comment["id"],
             "column_id": board["columns"][0]["id"],
             "row_id": empty["id"],
             "group_id": group["id"],

@@ -91,7 +91,6 @@ def test_private_writing_withholds_text_on_the_websocket_until_reveal(
     assert revealed["type"] == "notes.revealed"
     assert [n["text"] for n in revealed["data"]["notes"]] == [SECRET]
     assert SECRET in revealed["html"]
-    assert 'class="note-edit"' not in revealed["html"]  # Ben cannot edit Anna's note anyway
     assert board_updated["data"]["private_writing"] is False
 
 
@@ -261,13 +260,13 @@ def test_a_group_card_does_not_show_participants_a_note_they_may_not_see(
     assert group["note_ids"] == shown
 
 
-def test_a_reveal_is_encoded_apart_for_facilitators_and_participants(
+def test_a_reveal_is_drawn_from_what_the_viewer_receives_and_nothing_else(
     client: TestClient, board: dict[str, Any], facilitator: dict[str, str], db: Any
 ) -> None:
-    """The hub shares one encoding among viewers only when an event says it may: a
-    reveal's cards differ (participants get no tools to change others' notes), so the
-    event must say so, or the first subscriber's bytes would go to everyone."""
-    from app.db import FACILITATORS, Audience
+    """The card's HTML depends only on the projected note and the language (per-viewer
+    tools are the page's, from its own snapshot): facilitators and participants who
+    receive the same notes get the same bytes."""
+    from app.audience import EVERYONE, FACILITATORS
     from app.services import events
     from app.web.render import encode_events
 
@@ -278,12 +277,11 @@ def test_a_reveal_is_encoded_apart_for_facilitators_and_participants(
     client.post(board_url(board, "/reveal"), headers=facilitator)
     with db.session() as session:
         [revealed, _] = events.since(session, board["id"], seq, 10)
-    assert revealed.type == "notes.revealed" and revealed.for_others is not None
-    for_facilitators = json.loads(encode_events([revealed], "fi", FACILITATORS))["html"]
-    participant = Audience(facilitator=False)
-    for_participants = json.loads(encode_events([revealed], "fi", participant))["html"]
-    # Cards carry no tools for anyone (the page's menu holds them), so no facilitator's
-    # tools can reach participants whichever encoding they share.
-    assert 'class="note-edit"' not in for_facilitators
-    assert 'class="note-edit"' not in for_participants
-    assert SECRET in for_facilitators and SECRET in for_participants
+    assert revealed.type == "notes.revealed"
+    for_facilitators = json.loads(encode_events([revealed], "fi", FACILITATORS))
+    for_participants = json.loads(encode_events([revealed], "fi", EVERYONE))
+    assert for_facilitators == for_participants
+    # Cards carry no tools for anyone (the page's menu holds them).
+    assert 'class="note-edit"' not in for_participants["html"]
+    assert SECRET in for_participants["html"]
+    assert "_facts" not in json.dumps(for_participants)

@@ -18,16 +18,15 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_interval
 
+from app.audience import shown_in_summary
 from app.errors import InvalidInput
 from app.exports.base import MAX_SUBTITLE_CHARS, ExportOptions
 from app.exports.words import Words, words_for
-from app.models import NoteKind, NoteVisibility
+from app.models import NoteKind
 from app.schemas import BoardSnapshot, GroupPublic, NotePublic
 
 LOCAL_TIME = ZoneInfo("Europe/Helsinki")
 Cell = tuple[str, str | None]  # (column id, row id or None)
-# A facilitator hid these, or never approved them: they are not part of what was said.
-LEFT_OUT = {NoteVisibility.hidden, NoteVisibility.pending}
 TOP = 3  # themes or notes with most votes in the overview
 TOP_TEXT_CHARS = 120
 
@@ -194,7 +193,7 @@ def build_summary(read: BoardRead, options: ExportOptions, now: datetime | None 
     group_rows: dict[str, str | None] = {}  # a theme sits in the row of its first note
     next_steps: list[SummaryNote] = []
     for note in snapshot.notes:
-        if note.visibility in LEFT_OUT or note.column_id not in chosen:
+        if not shown_in_summary(note.visibility) or note.column_id not in chosen:
             continue
         group = group_titles.get(note.group_id or "", "")
         row = row_titles.get(note.row_id or "", "")

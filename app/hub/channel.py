@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 
+from app.audience import frame_key
 from app.db import EVERYONE, Audience, BoardEvent
 from app.hub.wire import Wire, text_frame
 
@@ -300,14 +301,6 @@ class BoardChannel:
             self._gap_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._gap_task
-
-
-def frame_key(events: Sequence[BoardEvent], audience: Audience) -> Hashable:
-    """Viewers with equal keys receive byte-identical frames for these events (the one
-    place the hub asks; app/audience.frame_key replaces it)."""
-    if not any(e.for_others is not None for e in events):
-        return None
-    return audience.key(events)
 
 
 def access_ends(events: Sequence[BoardEvent]) -> list[AccessEnd]:

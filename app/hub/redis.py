@@ -56,20 +56,14 @@ def _channel(board_id: str) -> str:
 
 def _encode(events: Sequence[BoardEvent]) -> str:
     return json.dumps(
-        [
-            {"b": e.board_id, "s": e.seq, "t": e.type, "d": e.data, "o": e.for_others}
-            for e in events
-        ],
+        [{"b": e.board_id, "s": e.seq, "t": e.type, "d": e.data} for e in events],
         ensure_ascii=False,
         separators=(",", ":"),
     )
 
 
 def _decode(payload: bytes | str) -> list[BoardEvent]:
-    return [
-        BoardEvent(item["b"], item["s"], item["t"], item["d"], item.get("o"))
-        for item in json.loads(payload)
-    ]
+    return [BoardEvent(item["b"], item["s"], item["t"], item["d"]) for item in json.loads(payload)]
 
 
 class RedisHub(Hub):

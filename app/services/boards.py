@@ -186,7 +186,7 @@ def update_board(
     )
     if "passcode" in changes:
         board.passcode_hash = passcodes.new_passcode_hash(settings, board.id, changes["passcode"])
-    events.record(session, board, "board.updated", public.board_fields(session, board))
+    visibility.record_board(session, board)
     session.commit()
     return public.snapshot(session, board, actor)
 

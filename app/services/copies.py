@@ -1,10 +1,13 @@
 """Duplicating a board for the next workshop: its columns and question, and if asked its
-notes with their comments and kinds. Never its participants, names or votes."""
+notes with their comments and kinds. Never its participants, names or votes, and only
+the notes everyone on the board could see (app.audience.EVERYONE): a hidden, never
+approved or unrevealed private note stays where it was written."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
+from app.audience import EVERYONE
 from app.config import Settings
 from app.models import Comment, Facilitator, Language, Note
 from app.schemas import BoardCreate, BoardDuplicate, BoardSnapshot, ColumnCreate
@@ -19,7 +22,7 @@ def duplicate_board(
 ) -> BoardSnapshot:
     """A new board owned by whoever copies it, written in one transaction with its events."""
     require_facilitator(actor)
-    source = public.snapshot(session, get_board(session, actor.board_id))
+    source = public.snapshot(session, get_board(session, actor.board_id), audience=EVERYONE)
     title = data.title if data.title is not None else _copy_title(source, settings)
     board = boards.new_board(
         session,
@@ -47,7 +50,8 @@ def duplicate_board(
                 position=old.position,
             )
             session.add(note)
-            events.record(session, board, "note.created", public.as_data(public.note_public(note)))
+            data = public.as_data(public.note_public(note))
+            events.record(session, board, "note.created", data, note)
             copied.append((note, tuple(old.comments)))
         session.flush()  # the notes exist before the comments that point at them
         for note, comments in copied:
@@ -55,7 +59,7 @@ def duplicate_board(
                 comment = Comment(board_id=board.id, note_id=note.id, text=old_comment.text)
                 session.add(comment)
                 data = public.as_data(public.comment_public(comment))
-                events.record(session, board, "comment.created", data)
+                events.record(session, board, "comment.created", data, note)
     session.commit()
     return public.snapshot(session, board)
 

@@ -16,7 +16,7 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
 from app.models import Board, Note, NoteGroup, utcnow
 from app.schemas import GroupCreate, GroupPublic, GroupUpdate
-from app.services import events, public, visibility
+from app.services import events, public
 from app.services.members import Actor, lock_board, require_facilitator, require_writable
 from app.services.text import clean
 
@@ -123,25 +123,16 @@ def _begin(session: Session, actor: Actor) -> Board:
 
 
 def _record_group(session: Session, board: Board, type_: str, group: NoteGroup) -> dict[str, Any]:
-    """Record a group event; participants get the card without the notes they may not
-    see (private, waiting or hidden ones), facilitators the whole card."""
+    """Record a group event: the whole card; app.audience draws it apart per viewer."""
     data = public.group_event_data(session, group)
-    shown = [note for note in data["notes"] if note["visibility"] == visibility.PUBLIC]
-    hidden_counts = public.results_hidden(board)
-    others = None
-    if len(shown) < len(data["notes"]) or hidden_counts:
-        if hidden_counts:
-            shown = [{**note, "votes": None} for note in shown]
-        votes = None if hidden_counts else sum(note["votes"] or 0 for note in shown)
-        seen = {**data, "notes": shown, "note_ids": [n["id"] for n in shown], "votes": votes}
-        others = {"type": type_, "data": seen, "visible_to": None}
-    events.record(session, board, type_, data, others)
+    events.record(session, board, type_, data, _members(session, group.id))
     return data
 
 
 def _record_deleted(session: Session, board: Board, group: NoteGroup, note_ids: list[str]) -> None:
     data = {"id": group.id, "board_id": group.board_id, "column_id": group.column_id}
-    events.record(session, board, "group.deleted", {**data, "note_ids": note_ids})
+    about = session.exec(select(Note).where(col(Note.id).in_(note_ids))).all() if note_ids else []
+    events.record(session, board, "group.deleted", {**data, "note_ids": note_ids}, about)
 
 
 def _release(session: Session, board: Board, column_id: str, notes: Iterable[Note]) -> None:
@@ -158,7 +149,7 @@ def _release(session: Session, board: Board, column_id: str, notes: Iterable[Not
     session.flush()
     for note in released:
         data = public.as_data(public.note_with_comments(session, note))
-        events.record(session, board, "note.updated", data, visibility.withheld_from_others(note))
+        events.record(session, board, "note.updated", data, note)
 
 
 def _gather(session: Session, group: NoteGroup, notes: list[Note]) -> None:

@@ -41,7 +41,7 @@ from app.models import (
     utcnow,
 )
 from app.schemas import BoardSnapshot, ColumnCreate, ColumnPublic, RowCreate
-from app.services import boards, events, public, rows, visibility, work_groups
+from app.services import boards, events, public, rows, work_groups
 from app.services.members import Actor, lock_board, require_facilitator, require_unlocked
 from app.services.text import clean
 
@@ -222,11 +222,7 @@ def _add_contents(
             positions[cell] += 1
             session.add(note)
             events.record(
-                session,
-                board,
-                "note.created",
-                public.as_data(public.note_public(note)),
-                visibility.withheld_from_others(note),
+                session, board, "note.created", public.as_data(public.note_public(note)), note
             )
             written.append((note, item, number))
     session.flush()
@@ -246,14 +242,16 @@ def _add_contents(
             session.add(comment)
             comments += 1
             data = public.as_data(public.comment_public(comment))
-            withheld = visibility.withheld_from_others(note)
-            events.record(session, board, "comment.created", data, withheld)
+            events.record(session, board, "comment.created", data, note)
     votes = _restore_votes(
         session, board, [(n, item.votes) for n, item, _ in written if item.votes]
     )
     session.flush()
     for group in made_groups.values():
-        events.record(session, board, "group.created", public.group_event_data(session, group))
+        members = [note for note, _, _ in written if note.group_id == group.id]
+        events.record(
+            session, board, "group.created", public.group_event_data(session, group), members
+        )
     return ImportResult(
         board_id=board.id,
         columns_added=[public.column_public(c) for c in added],
@@ -380,7 +378,7 @@ def _restore_votes(session: Session, board: Board, placed: list[tuple[Note, int]
         )
         note.votes = count
         session.add(note)
-        events.record(session, board, "vote.changed", {"note_id": note.id, "votes": count})
+        events.record(session, board, "vote.changed", {"note_id": note.id, "votes": count}, note)
     return sum(count for _, count in placed)
 
 

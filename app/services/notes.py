@@ -8,7 +8,7 @@ from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.errors import InvalidInput, LimitReached
+from app.errors import InvalidInput, LimitReached, NotFound
 from app.i18n import N_
 from app.models import Board, Comment, Note, NoteKind, Vote, VotingState, utcnow
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
@@ -102,11 +102,8 @@ def update_note(
 def _record_note(
     session: Session, board: Board, type_: str, note: Note, result: NotePublic
 ) -> None:
-    """The note's event: withheld from those who may not see the note, and its count
-    from participants while a voting round hides results."""
-    data = public.as_data(result)
-    withheld = visibility.withheld_from_others(note)
-    events.record(session, board, type_, data, public.counts_withheld(board, type_, data, withheld))
+    """The note's event; app.audience decides who sees it and its count."""
+    events.record(session, board, type_, public.as_data(result), note)
 
 
 def delete_note(session: Session, actor: Actor, note_id: str) -> None:
@@ -122,6 +119,7 @@ def discard_note(session: Session, board: Board, note: Note) -> None:
     """Take a note off the board with its event, in the caller's transaction: its
     author's delete, or a facilitator removing the author with their notes."""
     session.delete(note)
+    events.forget_note(session, board.id, note.id)
     events.record(
         session,
         board,
@@ -147,15 +145,24 @@ def add_comment(
     )
     session.add(comment)
     result = public.comment_public(comment)
-    events.record(
-        session,
-        board,
-        "comment.created",
-        public.as_data(result),
-        visibility.withheld_from_others(note),
-    )
+    events.record(session, board, "comment.created", public.as_data(result), note)
     session.commit()
     return result
+
+
+def delete_comment(session: Session, actor: Actor, note_id: str, comment_id: str) -> None:
+    """Its author or a facilitator takes a comment back; its text leaves the log too."""
+    board = lock_board(session, actor.board_id)
+    require_writable(board, actor)
+    note = _note_on_board(session, actor, note_id)
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.note_id != note.id:
+        raise NotFound("There is no such comment on this note.")
+    require_author_or_facilitator(actor, comment.author_id)
+    session.delete(comment)
+    events.forget_comment(session, board.id, note.id, comment.id)
+    events.record(session, board, "comment.deleted", {"id": comment.id, "note_id": note.id}, note)
+    session.commit()
 
 
 def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteOut:
@@ -184,13 +191,7 @@ def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteO
     session.flush()
     note.votes = voting.count_votes(session, note)
     session.add(note)
-    events.record(
-        session,
-        board,
-        "vote.changed",
-        {"note_id": note.id, "votes": note.votes},
-        visibility.withheld_from_others(note),
-    )
+    events.record(session, board, "vote.changed", {"note_id": note.id, "votes": note.votes}, note)
     session.commit()
     mine = existing.count if existing else 0
     return VoteOut(note_id=note.id, votes=note.votes, voted=mine > 0, mine=mine)

@@ -44,18 +44,9 @@ def remove_participant(
     session.add(member)
     if counted:  # the room's "done" counts and group sizes leave them out now
         work_groups.record_progress(session, board)
-    session.flush()
-    # Facilitators and the removed participant only; the hub closes the participant's
-    # open streams on it. Other participants receive the room's new counts in its place
-    # (`for_others`, until app/audience.py projects this event type).
-    others = work_groups.progress(session, board.id).model_dump(mode="json")
-    events.record(
-        session,
-        board,
-        "participant.removed",
-        {"participant_id": member.id},
-        for_others={"visible_to": member.id, "type": "participants.progress", "data": others},
-    )
+    # Facilitators and the removed participant only (app/audience.py); the hub closes
+    # the participant's open streams on it.
+    events.record(session, board, "participant.removed", {"participant_id": member.id})
     session.commit()
     return ParticipantRemoved(participant_id=member.id, notes_removed=removed_notes)
 

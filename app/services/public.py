@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app import audience as who_sees
 from app.db import Audience
 from app.models import (
     Board,
@@ -49,8 +50,11 @@ def note_public(note: Note, comments: Iterable[Comment] = ()) -> NotePublic:
     return NotePublic.model_validate(data)
 
 
-def group_public(group: NoteGroup, notes: Iterable[NotePublic]) -> GroupPublic:
-    """The group with its members (the notes of `notes` that belong to it, in that order)."""
+def group_public(
+    group: NoteGroup, notes: Iterable[NotePublic], *, counted: bool = True
+) -> GroupPublic:
+    """The group with its members (the notes of `notes` that belong to it, in that order)
+    and their sum (None when the viewer is not `counted`: a round hides the results)."""
     members = [note for note in notes if note.group_id == group.id]
     return GroupPublic(
         id=group.id,
@@ -60,7 +64,7 @@ def group_public(group: NoteGroup, notes: Iterable[NotePublic]) -> GroupPublic:
         position=group.position,
         note_ids=[note.id for note in members],
         votes=None
-        if any(note.votes is None for note in members)
+        if not counted or any(note.votes is None for note in members)
         else sum(note.votes or 0 for note in members),
         created_at=group.created_at,
         updated_at=group.updated_at,
@@ -143,8 +147,8 @@ def snapshot(
             Note.board_id == board.id
         )
     ).all()
-    if audience is not None and not audience.facilitator:
-        rows = [r for r in rows if r.visibility == PUBLIC or r.author_id == audience.participant_id]
+    if audience is not None:
+        rows = [r for r in rows if who_sees.sees_note(audience, r.visibility, r.author_id)]
     rows.sort(
         key=lambda r: (
             order.get(r.column_id, 0),
@@ -165,7 +169,8 @@ def snapshot(
         )
         for row in rows
     ]
-    if audience is not None and not audience.facilitator and results_hidden(board):
+    counted = audience is None or who_sees.sees_counts(audience, who_sees.counts_hidden(board))
+    if not counted:
         for note in notes:
             note.votes = None
     groups = session.exec(select(NoteGroup).where(NoteGroup.board_id == board.id)).all()
@@ -176,7 +181,7 @@ def snapshot(
         notes=notes,
         viewer=viewer_of(session, viewer) if viewer else None,
         rows=[RowPublic.model_validate(r, from_attributes=True) for r in board_rows],
-        groups=[group_public(group, notes) for group in ordered],
+        groups=[group_public(group, notes, counted=counted) for group in ordered],
         has_passcode=board.passcode_hash is not None,
         voting=voting_of(board),
         work_groups=progress.work_groups,
@@ -197,29 +202,12 @@ def voting_of(board: Board) -> VotingPublic:
     )
 
 
-def results_hidden(board: Board) -> bool:
-    """While a round that hides its results is open, only facilitators see the counts."""
-    return board.voting_state == VotingState.open.value and board.hide_results
-
-
 def as_seen(board: Board, actor: Actor, note: NotePublic) -> NotePublic:
     """The note as this actor may see it: without its count while results are hidden."""
-    if actor.is_facilitator or not results_hidden(board):
+    viewer = Audience(actor.is_facilitator, actor.participant_id)
+    if who_sees.sees_counts(viewer, who_sees.counts_hidden(board)):
         return note
     return note.model_copy(update={"votes": None})
-
-
-def counts_withheld(
-    board: Board, type_: str, data: dict[str, Any], withheld: dict[str, Any] | None
-) -> dict[str, Any] | None:
-    """The `for_others` of a note event (see events.record): while a round hides its
-    results, participants get the note without its count."""
-    if not results_hidden(board):
-        return withheld
-    masked = {**data, "votes": None}
-    if withheld is None:
-        return {"type": type_, "data": masked}
-    return {**withheld, "own": {"type": type_, "data": masked}}
 
 
 def _note_from_row(
@@ -240,7 +228,6 @@ def _note_from_row(
 NOTE_FIELDS = tuple(
     f for f in NotePublic.model_fields if f not in {"comments", "work_group_name", "reactions"}
 )
-PUBLIC = NoteVisibility.public.value
 COMMENT_FIELDS = tuple(CommentPublic.model_fields)
 
 
@@ -267,7 +254,11 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
         name=actor.name,
         own_note_ids=[note_id for note_id, _ in own],
         voted_note_ids=list(voted),
-        withheld_note_ids=[note_id for note_id, seen in own if seen != PUBLIC],
+        withheld_note_ids=[
+            note_id
+            for note_id, seen in own
+            if not who_sees.sees_note(who_sees.EVERYONE, seen, None)
+        ],
         votes=voted,
         votes_left=board.vote_budget - sum(voted.values()) if board and in_round else None,
         work_group_id=member.work_group_id if member else None,

@@ -66,11 +66,7 @@ def set_reaction(
     session.flush()
     counts = counts_of(session, note.id)
     events.record(
-        session,
-        board,
-        "reaction.changed",
-        {"note_id": note.id, "reactions": counts},
-        visibility.withheld_from_others(note),
+        session, board, "reaction.changed", {"note_id": note.id, "reactions": counts}, note
     )
     session.commit()
     return _reactions_out(session, actor, note.id)

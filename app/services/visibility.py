@@ -1,14 +1,12 @@
-"""Who sees a note: private writing and its reveal, approval before a note is shown, and
-notes a facilitator hides. A note that is not public is seen only by its author and the
-board's facilitators, in the REST snapshot and on the WebSocket alike; everyone else
-receives a `note.withheld` event in its place, so their seq stays gap-free."""
+"""A note's state changes: private writing and its reveal, approval before a note is
+shown, and notes a facilitator hides. Who may then see the note is app.audience's rule
+(a note that is not public: only its author and the facilitators)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import Session, col, select
 
+from app import audience
 from app.errors import Conflict, NotFound
 from app.models import Board, Note, NoteVisibility, utcnow
 from app.schemas import BoardSnapshot, NotePublic
@@ -34,20 +32,12 @@ def after_approval(board: Board) -> str:
     return NoteVisibility.private.value if board.private_writing else PUBLIC
 
 
-def withheld_from_others(note: Note) -> dict[str, Any] | None:
-    """The `for_others` of any event about this note (see events.record)."""
-    if note.visibility == PUBLIC:
-        return None
-    return {
-        "type": "note.withheld",
-        "data": {"id": note.id, "column_id": note.column_id},
-        "visible_to": note.author_id,
-    }
-
-
 def can_see(actor: Actor, note: Note) -> bool:
-    return (
-        note.visibility == PUBLIC or actor.is_facilitator or note.author_id == actor.participant_id
+    """The rule is app.audience's; this applies it to a member acting on a note."""
+    return audience.sees_note(
+        audience.audience_of(actor.is_facilitator, actor.participant_id),
+        note.visibility,
+        note.author_id,
     )
 
 
@@ -85,7 +75,7 @@ def reveal(session: Session, actor: Actor) -> BoardSnapshot:
     require_writable(board, actor)
     board.private_writing = False
     _reveal(session, board)
-    _record_board(session, board)
+    record_board(session, board)
     session.commit()
     return public.snapshot(session, board, actor)
 
@@ -105,17 +95,15 @@ def _reveal(session: Session, board: Board) -> list[NotePublic]:
     session.flush()
     shown = [public.note_with_comments(session, note) for note in waiting]
     data = {"notes": [public.as_data(n) for n in shown]}
-    masked = {"notes": [{**note, "votes": None} for note in data["notes"]]}
-    hidden = public.results_hidden(board)
-    # Participants get their own encoding either way: their cards come without the tools
-    # to change others' notes (see web/render.py), and without counts in a hidden round.
-    others = {"type": "notes.revealed", "data": masked} if hidden else {"same": True}
-    events.record(session, board, "notes.revealed", data, others)
+    events.record(session, board, "notes.revealed", data, waiting)
     return shown
 
 
-def _record_board(session: Session, board: Board) -> None:
-    events.record(session, board, "board.updated", public.board_fields(session, board))
+def record_board(session: Session, board: Board) -> None:
+    """One board.updated event; its themes name notes, so it lists those not public."""
+    withheld = audience.restricted_on_board(session, board.id)
+    data = public.board_fields(session, board)
+    events.record(session, board, "board.updated", data, withheld, only_restricted=True)
 
 
 def approve(session: Session, actor: Actor, note_id: str) -> NotePublic:
@@ -153,9 +141,7 @@ def _record_note(session: Session, board: Board, note: Note) -> NotePublic:
     session.add(note)
     session.flush()
     result = public.note_with_comments(session, note)
-    data = public.as_data(result)
-    withheld = public.counts_withheld(board, "note.updated", data, withheld_from_others(note))
-    events.record(session, board, "note.updated", data, withheld)
+    events.record(session, board, "note.updated", public.as_data(result), note)
     session.commit()
     return result
 

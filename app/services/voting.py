@@ -10,13 +10,12 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
+from app import audience
 from app.errors import Conflict, InvalidInput, NotFound
-from app.models import Board, BoardColumn, Note, NoteVisibility, Vote, VotingState
+from app.models import Board, BoardColumn, Note, Vote, VotingState
 from app.schemas import ColumnSorted, VoteOut, VotingOpen, VotingPublic
-from app.services import events, public, visibility
+from app.services import events, public
 from app.services.members import Actor, lock_board, require_facilitator, require_writable
-
-PUBLIC = NoteVisibility.public.value
 
 
 def open_round(session: Session, actor: Actor, data: VotingOpen) -> VotingPublic:
@@ -64,22 +63,15 @@ def _record_voting(session: Session, board: Board) -> VotingPublic:
     """One `voting.changed` event carries the new state and every count the viewer may
     see, so a page updates every note without a request per note."""
     session.flush()
-    rows = session.exec(
-        select(Note.id, Note.votes, Note.visibility).where(Note.board_id == board.id)
-    ).all()
+    counts = session.exec(select(Note.id, Note.votes).where(Note.board_id == board.id)).all()
     state = public.voting_of(board)
     data: dict[str, Any] = {
         "id": board.id,
         "voting": state.model_dump(mode="json"),
-        "votes": {note_id: votes for note_id, votes, _ in rows},
+        "votes": dict(counts),
     }
-    others: dict[str, Any] | None = None
-    if public.results_hidden(board):
-        others = {**data, "votes": None}
-    elif any(seen != PUBLIC for _, _, seen in rows):
-        others = {**data, "votes": {i: votes for i, votes, seen in rows if seen == PUBLIC}}
-    for_others = None if others is None else {"type": "voting.changed", "data": others}
-    events.record(session, board, "voting.changed", data, for_others)
+    withheld = audience.restricted_on_board(session, board.id)
+    events.record(session, board, "voting.changed", data, withheld, only_restricted=True)
     session.commit()
     return state
 
@@ -119,8 +111,8 @@ def cast(session: Session, board: Board, actor: Actor, note: Note, *, on: bool) 
     mine = vote.count
     data = {"note_id": note.id, "votes": note.votes}
     left = board.vote_budget - used
-    for_others = _vote_audiences(board, note, data, actor.participant_id, mine, left)
-    events.record(session, board, "vote.changed", data, for_others)
+    facts = {"voter": actor.participant_id, "mine": mine, "left": left}
+    events.record(session, board, "vote.changed", data, note, **facts)
     session.commit()
     return _vote_out(board, actor, note, mine, used)
 
@@ -141,7 +133,8 @@ def _used(session: Session, board: Board, actor: Actor) -> int:
 
 
 def _vote_out(board: Board, actor: Actor, note: Note, mine: int, used: int) -> VoteOut:
-    hidden = public.results_hidden(board) and not actor.is_facilitator
+    viewer = audience.audience_of(actor.is_facilitator, actor.participant_id)
+    hidden = not audience.sees_counts(viewer, audience.counts_hidden(board))
     return VoteOut(
         note_id=note.id,
         votes=None if hidden else note.votes,
@@ -149,22 +142,6 @@ def _vote_out(board: Board, actor: Actor, note: Note, mine: int, used: int) -> V
         mine=mine,
         votes_left=board.vote_budget - used,
     )
-
-
-def _vote_audiences(
-    board: Board, note: Note, data: dict[str, Any], voter: str, mine: int, left: int
-) -> dict[str, Any]:
-    """Facilitators get the count; the voter their own votes and votes left (and the
-    count unless hidden); everyone else the count unless hidden, or nothing about a note
-    they cannot see."""
-    shown = {**data, "votes": None} if public.results_hidden(board) else data
-    own = {"type": "vote.changed", "data": {**shown, "mine": mine, "votes_left": left}}
-    withheld = visibility.withheld_from_others(note)
-    if withheld is None:
-        return {"type": "vote.changed", "data": shown, "visible_to": voter, "own": own}
-    if withheld["visible_to"] == voter:
-        return {**withheld, "own": own}
-    return {**withheld, "own": {"type": "vote.changed", "data": shown}}
 
 
 def sort_column(session: Session, actor: Actor, column_id: str) -> ColumnSorted:
@@ -176,7 +153,7 @@ def sort_column(session: Session, actor: Actor, column_id: str) -> ColumnSorted:
     column = session.get(BoardColumn, column_id)
     if column is None or column.board_id != board.id:
         raise NotFound("That column is not on this board.")
-    if public.results_hidden(board):
+    if audience.counts_hidden(board):
         raise Conflict("The results are hidden until the round closes: sort after that.")
     notes = session.exec(
         select(Note)
@@ -195,10 +172,8 @@ def sort_column(session: Session, actor: Actor, column_id: str) -> ColumnSorted:
                 session.add(note)
         ordered.extend(ranked)
     result = ColumnSorted(column_id=column.id, note_ids=[note.id for note in ordered])
-    seen = [note.id for note in ordered if note.visibility == PUBLIC]
-    for_others = None
-    if len(seen) != len(ordered):
-        for_others = {"type": "column.sorted", "data": {"column_id": column.id, "note_ids": seen}}
-    events.record(session, board, "column.sorted", result.model_dump(), for_others)
+    withheld = audience.restricted(ordered)
+    data = result.model_dump()
+    events.record(session, board, "column.sorted", data, withheld, only_restricted=True)
     session.commit()
     return result

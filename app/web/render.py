@@ -16,6 +16,7 @@ from babel.dates import format_datetime, format_time
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import __version__
+from app.audience import project
 from app.db import Audience, BoardEvent
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, translations
 from app.services.signals import REACTIONS
@@ -91,24 +92,25 @@ def render(language: str, template: str, **context: Any) -> str:
 
 
 def encode_events(events: Sequence[BoardEvent], language: str, audience: Audience) -> str:
-    """The WebSocket frame for consecutive events, as `audience` may see them: one
-    object, or an array for a batch."""
+    """The WebSocket frame for consecutive events, as `audience` may see them
+    (app.audience.project): one object, or an array for a batch. An event nobody of this
+    audience may receive still keeps its seq, as a `note.withheld` or an empty `withheld`."""
     items = [_event_payload(event, language, audience) for event in events]
     payload: Any = items[0] if len(items) == 1 else items
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 def _event_payload(event: BoardEvent, language: str, audience: Audience) -> dict[str, Any]:
-    type_, data = event.seen_by(audience)
+    """The event as projected, with its partial drawn from the projected data alone: the
+    HTML is the same for every viewer who receives the same data."""
+    projected = project(event, audience)
+    if projected is None:
+        return {"seq": event.seq, "type": "withheld", "data": {}}
+    type_, data = projected
     payload: dict[str, Any] = {"seq": event.seq, "type": type_, "data": data}
     partial = EVENT_PARTIALS.get(type_)
     if partial is not None:
-        context = _partial_context(type_, data, event)
-        if type_ == "notes.revealed":
-            # Hundreds of cards at once: others' notes come without the tools to change
-            # them (their authors and the facilitators already have theirs).
-            context["compact_for_others"] = not audience.facilitator
-        payload["html"] = render(language, partial, **context)
+        payload["html"] = render(language, partial, **_partial_context(type_, data, event))
     return payload
 
 

@@ -46,6 +46,17 @@ async def add_comment(
     return await work.write(lambda s, actor: notes.add_comment(s, settings, actor, note_id, body))
 
 
+@router.delete(
+    "/{note_id}/comments/{comment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOTE_ERRORS,
+)
+async def delete_comment(note_id: str, comment_id: str, work: MemberWork) -> Response:
+    """Authors take back their own comments; facilitators any on their board."""
+    await work.write(lambda s, actor: notes.delete_comment(s, actor, note_id, comment_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.put("/{note_id}/vote", response_model=VoteOut, responses=NOTE_ERRORS)
 async def cast_vote(note_id: str, work: WriterWork) -> VoteOut:
     return await work.write(lambda s, actor: notes.set_vote(s, actor, note_id, on=True))

@@ -25,6 +25,7 @@ from fastapi import APIRouter, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
+from app import audience
 from app.api.deps import resolve_principal
 from app.auth_cookies import LANGUAGE_COOKIE, candidate_tokens
 from app.db import Audience
@@ -35,7 +36,6 @@ from app.hub.people import People, Person
 from app.hub.wire import ABORT_AFTER_SECONDS, abort_later, frame_header, wire_of
 from app.i18n import pick_language
 from app.observability import CONNECTIONS, DROPPED, FRAMES, board_tag, log
-from app.services import events
 from app.services.members import Actor, actor_for, get_board
 from app.web.render import encode_events
 
@@ -236,7 +236,7 @@ class _Stream:
 
     def _load(self, since: int, head: int) -> list:
         with self.websocket.app.state.db.session() as session:
-            return events.since(session, self.actor.board_id, since, head - since)
+            return audience.catch_up(session, self.actor.board_id, since, head)
 
     async def _send_snapshot(self) -> None:
         seq, parts = await run_in_threadpool(self._snapshot_parts)
