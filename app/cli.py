@@ -7,7 +7,9 @@ import getpass
 import sys
 from collections.abc import Sequence
 
-from app.config import Settings, get_settings
+from pydantic import ValidationError
+
+from app.config import Settings, describe_problems, get_settings
 from app.db import Database, migrate
 from app.errors import PajaError
 
@@ -15,6 +17,12 @@ from app.errors import PajaError
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    try:
+        get_settings()
+    except ValidationError as error:
+        for sentence in describe_problems(error):
+            print(f"paja: {sentence}", file=sys.stderr)
+        return 2
     try:
         return args.handler(args)
     except PajaError as error:
@@ -31,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--demo", action="store_true", help="create a demo board and print links")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        help="proxies whose X-Forwarded-For is believed (default: $FORWARDED_ALLOW_IPS or "
+        "127.0.0.1); rate limits count by the address it gives",
+    )
     serve.set_defaults(handler=_serve)
 
     migrate_cmd = commands.add_parser("migrate", help="apply pending migrations and exit")
@@ -182,6 +195,7 @@ def _serve(args: argparse.Namespace) -> int:
         ws_ping_interval=settings.ws_ping_seconds,
         ws_ping_timeout=settings.ws_ping_seconds,
         proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
         log_level="info",
         access_log=False,  # RequestLog writes one structured line per request instead
     )

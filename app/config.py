@@ -9,10 +9,15 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from limits import parse_many
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/paja.db"
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+MIN_SECRET_CHARS = 16
 
 FRAME_ORIGIN = re.compile(r"https://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?", re.IGNORECASE)
 
@@ -40,6 +45,8 @@ class Settings(BaseSettings):
     # Other sites (an intranet, a learning platform) that may frame those same pages:
     # space- or comma-separated https origins, "*." allowed as the first label.
     frame_ancestors: str = ""
+    # /docs, the API's Swagger UI page (vendored, same origin); 0 turns it off.
+    api_docs: bool = True
 
     # Limits. The README's "Limits" table mirrors these; tests/test_docs.py keeps it honest.
     max_note_chars: int = Field(default=5000, ge=1)
@@ -67,6 +74,15 @@ class Settings(BaseSettings):
     sign_ins_per_minute: int = Field(default=10, ge=1)
     passcode_guesses_per_minute: int = Field(default=10, ge=1)
     ws_frames_per_second: int = Field(default=20, ge=1)
+    # Per client address (README "Rate limits" says why these numbers): a whole
+    # organisation behind one NAT address is one client address. `limits` syntax,
+    # several windows separated by ";".
+    code_lookups_per_address: str = "600/minute"
+    wrong_codes_per_address: str = "100/10 minutes;1000/day"
+    joins_per_address: str = "300/hour;600/day"
+    writes_per_address: str = "1200/minute;4000/hour"
+    sign_ins_per_address: str = "30/minute;300/hour"
+    feedback_per_address: str = "5/hour;20/day"
     # Retention (`paja purge`): unset keeps boards until a facilitator deletes them.
     retention_days: int | None = Field(default=None, ge=1)
     purge_grace_days: int = Field(default=30, ge=0)
@@ -77,6 +93,75 @@ class Settings(BaseSettings):
     theme_max_notes: int = Field(default=2000, ge=2)
     theme_embed_on_demand: int = Field(default=50, ge=0)
     theme_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @field_validator(
+        "code_lookups_per_address",
+        "wrong_codes_per_address",
+        "joins_per_address",
+        "writes_per_address",
+        "sign_ins_per_address",
+        "feedback_per_address",
+    )
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        """Refuse at start what `limits` could not count, rather than at the first request."""
+        try:
+            windows = parse_many(value)
+        except ValueError:
+            windows = []
+        if not windows or any(window.amount < 1 for window in windows):
+            raise ValueError(
+                f"{value!r} is not a rate limit such as 100/minute or 30/minute;300/hour"
+            )
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _a_database(cls, value: SecretStr) -> SecretStr:
+        """SQLite or PostgreSQL, checked at start rather than at the first connection."""
+        url = value.get_secret_value().strip()
+        try:
+            backend = make_url(url).get_backend_name() if url else ""
+        except ArgumentError:
+            backend = ""
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(
+                "it must be a database URL such as sqlite:///./data/paja.db or "
+                "postgresql+psycopg://user@host/paja"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _a_redis(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and urlsplit(value.get_secret_value()).scheme not in REDIS_SCHEMES:
+            raise ValueError("it must be a Redis URL such as redis://localhost:6379/0 (or unset)")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _a_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < MIN_SECRET_CHARS:
+            raise ValueError(
+                f"it must be at least {MIN_SECRET_CHARS} characters (or unset, and Paja "
+                "generates one)"
+            )
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("it must be the public address, such as https://paja.example.fi")
+        return value.strip()
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _a_directory(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("it must name a directory, such as ./data")
+        return value
 
     @field_validator("frame_ancestors")
     @classmethod
@@ -131,6 +216,23 @@ def _stored_secret(data_dir: Path) -> bytes:
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(48))
     return path.read_text().strip().encode()
+
+
+SECRET_SETTINGS = {"database_url", "redis_url", "secret_key"}
+
+
+def describe_problems(error: ValidationError) -> list[str]:
+    """One sentence per setting Paja cannot start with, naming it (and its value, unless
+    it may hold a password)."""
+    sentences = []
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        variable = f"PAJA_{name.upper()}"
+        reason = problem["msg"].removeprefix("Value error, ").removeprefix(f"{variable}: ")
+        reason = reason[0].lower() + reason[1:] if reason else "it is not valid"
+        shown = "" if name in SECRET_SETTINGS else f"={problem.get('input')!r}"
+        sentences.append(f"{variable}{shown} cannot be used: {reason.rstrip('.')}.")
+    return sentences
 
 
 @lru_cache

@@ -20,6 +20,7 @@ from app.api.routes import (
     health,
     moderation,
     notes,
+    participants,
     rows,
     sharing,
     signals,
@@ -43,18 +44,20 @@ from app.middleware import (
 )
 from app.models import Board
 from app.observability import EVENTS, RequestLog, configure_logging, metrics
-from app.ratelimit import RateLimits
+from app.ratelimit import RateLimits, WriteQuotas
 from app.services import events
 from app.themes import model as embedding_model
 from app.themes.worker import EmbeddingWorker
 from app.unit import Units
 from app.web import (
+    api_docs,
     exports_pages,
     grid_pages,
     grouping_pages,
     info_pages,
     moderation_pages,
     pages,
+    participants_pages,
     sharing_pages,
     signals_pages,
     theme_pages,
@@ -136,7 +139,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await hub.close()
         db.dispose()
 
-    app = FastAPI(title="Paja", version=__version__, lifespan=lifespan)
+    # /docs is app/web/api_docs.py (vendored Swagger UI, within the CSP); FastAPI's own
+    # pages load it from a CDN, which the CSP blocks.
+    app = FastAPI(
+        title="Paja", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.settings = settings
     app.state.db = db
     app.state.units = Units(db, settings.write_wait_seconds)
@@ -158,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exports.router,
         sharing.router,
         signals.router,
+        participants.router,
         themes.router,
         ws.router,
     ):
@@ -173,7 +181,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(signals_pages.router)
     app.include_router(theme_pages.router)
     app.include_router(toolbar_pages.router)
+    app.include_router(api_docs.router)
+    app.include_router(participants_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(WriteQuotas)
     app.add_middleware(CrossSiteRefusal, trusted_hosts=settings.trusted_hosts)
     app.add_middleware(
         BodySizeLimit,

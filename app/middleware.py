@@ -7,9 +7,12 @@ import json
 import re
 from urllib.parse import urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import PajaError
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -116,8 +119,10 @@ class _TooLarge(Exception):
 
 class CrossSiteRefusal:
     """CSRF protection by Fetch Metadata and Origin: a browser request that changes
-    something must come from this site. Bearer-token requests carry no ambient
-    credentials, so they pass."""
+    something must come from this site. A bearer token carries no ambient credentials,
+    so a request it actually authenticates passes; any other Authorization header (none
+    that authenticates, another scheme, an empty or revoked token) is checked like a
+    cookie, because then the cookie is what would authenticate it."""
 
     def __init__(self, app: ASGIApp, trusted_hosts: set[str]) -> None:
         self.app = app
@@ -126,7 +131,7 @@ class CrossSiteRefusal:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
             headers = Headers(scope=scope)
-            if not headers.get("authorization") and self._cross_site(headers):
+            if self._cross_site(headers) and not await _bearer_authenticates(scope, headers):
                 await _send_problem(send, 403, "Cross-site requests are not accepted.")
                 return
         await self.app(scope, receive, send)
@@ -139,6 +144,27 @@ class CrossSiteRefusal:
         if origin is None or origin == "null":
             return origin == "null"
         return urlsplit(origin).netloc not in {*self.trusted_hosts, headers.get("host", "")}
+
+
+async def _bearer_authenticates(scope: Scope, headers: Headers) -> bool:
+    """Whether the request's bearer token is one the app accepts (asked only of requests
+    that look cross-site, so ordinary API clients and same-site pages pay nothing)."""
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    state = getattr(scope.get("app"), "state", None)
+    if scheme.lower() != "bearer" or not token.strip() or state is None:
+        return False
+
+    def resolve() -> bool:
+        from app.services.accounts import resolve_token
+
+        with state.db.session() as session:
+            try:
+                resolve_token(session, state.settings.secret(), token.strip())
+            except PajaError:
+                return False
+        return True
+
+    return await run_in_threadpool(resolve)
 
 
 def _frame_ancestors(scope: Scope) -> str | None:

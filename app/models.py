@@ -77,6 +77,9 @@ class NoteColor(StrEnum):
 class Role(StrEnum):
     participant = "participant"
     facilitator = "facilitator"
+    # A participant a facilitator removed: the row stays so their token can say so
+    # (services/participants.py), and nothing lists or counts it.
+    removed = "removed"
 
 
 class Language(StrEnum):

@@ -473,3 +473,10 @@ class FollowOut(BaseModel):
 
 
 BoardSnapshot.model_rebuild()
+
+
+class ParticipantRemoved(BaseModel):
+    """A participant a facilitator removed, and how many of their notes went with them."""
+
+    participant_id: str
+    notes_removed: int

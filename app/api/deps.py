@@ -116,14 +116,10 @@ async def member_work(board_id: str, request: Request, units: UnitsDep) -> Work[
 
 
 async def writer_work(board_id: str, request: Request, units: UnitsDep) -> Work[Actor]:
-    """As member_work, and the change counts against the writer's per-minute quota."""
-
-    def identify(session: Session) -> Actor:
-        actor = member_of(request, session, board_id)
-        request.app.state.rate_limits.spend_post(actor.participant_id)
-        return actor
-
-    return Work(units, board_id, identify)
+    """As member_work: the write quota is spent by the services themselves
+    (members.spend_write, with the request's quota from ratelimit.WriteQuotas), so the
+    API and the page forms spend the same one."""
+    return Work(units, board_id, lambda session: member_of(request, session, board_id))
 
 
 async def facilitator_work(request: Request, units: UnitsDep) -> Work[Facilitator]:
@@ -168,13 +164,6 @@ def get_actor(board_id: str, request: Request, session: SessionDep) -> Actor:
         _released(session)
 
 
-def spend_post_quota(request: Request, actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
-    """The actor, after counting this write against their per-minute quota."""
-    request.app.state.rate_limits.spend_post(actor.participant_id)
-    return actor
-
-
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 FacilitatorDep = Annotated[Facilitator, Depends(get_facilitator)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
-WriterDep = Annotated[Actor, Depends(spend_post_quota)]

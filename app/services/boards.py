@@ -301,7 +301,11 @@ def join_board(session: Session, settings: Settings, board_id: str, name: str) -
     """Anyone with the link becomes a participant and gets a token for this board only
     (services.sharing.join checks the passcode first, when the board has one)."""
     board = lock_board(session, board_id)
-    count = session.exec(select(func.count()).where(Participant.board_id == board.id)).one()
+    count = session.exec(
+        select(func.count()).where(
+            Participant.board_id == board.id, Participant.role != Role.removed.value
+        )
+    ).one()
     if count >= settings.max_participants_per_board:
         raise LimitReached(
             "The board is full: it has room for {count} people.",

@@ -8,8 +8,12 @@ from sqlmodel import Session, select
 
 from app.db import begin_write
 from app.errors import BoardLocked, Forbidden, InvalidInput, NotFound
+from app.i18n import N_
 from app.models import Board, BoardColumn, BoardStatus, Participant, Role
+from app.ratelimit import request_quota
 from app.services.accounts import Principal
+
+REMOVED = N_("A facilitator removed you from this board. You can join again from its link.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +29,16 @@ class Actor:
     @property
     def is_facilitator(self) -> bool:
         return self.role is Role.facilitator
+
+
+def spend_write(actor: Actor) -> None:
+    """Count one note, comment, vote or reaction against the person's and their network's
+    quota (README "Rate limits"). Every write service calls this first, before the board
+    lock, so the API and the page forms spend the same quota and a flood waits outside.
+    Outside a request (the CLI, the demo seed) nobody is counted."""
+    quota = request_quota()
+    if quota is not None:
+        quota.spend(actor.board_id, actor.participant_id)
 
 
 def get_board(session: Session, board_id: str) -> Board:
@@ -59,6 +73,8 @@ def actor_for(session: Session, principal: Principal, board_id: str) -> Actor:
     member = _membership(session, principal, board_id)
     if member is None:
         raise Forbidden("You are not a member of this board. Open the board's link to join.")
+    if member.role == Role.removed.value:
+        raise Forbidden(REMOVED)
     return Actor(board_id, member.id, Role(member.role), member.name, board.language)
 
 

@@ -20,12 +20,14 @@ from app.services.members import (
     require_author_or_facilitator,
     require_facilitator,
     require_writable,
+    spend_write,
 )
 from app.services.text import clean
 
 
 def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCreate) -> NotePublic:
     """Add a note at the end of its column (of its cell, on a grid board)."""
+    spend_write(actor)
     board = lock_board(session, actor.board_id)
     if data.client_key and (earlier := _by_client_key(session, actor, data.client_key)):
         return public.as_seen(board, actor, public.note_with_comments(session, earlier))
@@ -109,6 +111,13 @@ def delete_note(session: Session, actor: Actor, note_id: str) -> None:
     require_writable(board, actor)
     note = _note_on_board(session, actor, note_id)
     require_author_or_facilitator(actor, note.author_id)
+    discard_note(session, board, note)
+    session.commit()
+
+
+def discard_note(session: Session, board: Board, note: Note) -> None:
+    """Take a note off the board with its event, in the caller's transaction: its
+    author's delete, or a facilitator removing the author with their notes."""
     session.delete(note)
     events.forget_note(session, board.id, note.id)
     events.record(
@@ -118,12 +127,12 @@ def delete_note(session: Session, actor: Actor, note_id: str) -> None:
         {"id": note.id, "column_id": note.column_id, "row_id": note.row_id},
     )
     groups.forget_if_empty(session, board, note.group_id)
-    session.commit()
 
 
 def add_comment(
     session: Session, settings: Settings, actor: Actor, note_id: str, data: CommentCreate
 ) -> CommentPublic:
+    spend_write(actor)
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
     note = _note_on_board(session, actor, note_id)
@@ -160,6 +169,7 @@ def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteO
     """Free voting: cast this member's single vote on a note, or withdraw one. Repeating
     either is harmless (PUT and DELETE are idempotent) and records no event. During a
     voting round the round's rules apply instead (services/voting.py)."""
+    spend_write(actor)
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
     note = _note_on_board(session, actor, note_id)

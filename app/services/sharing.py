@@ -24,9 +24,10 @@ def join(
     name: str,
     passcode: str | None,
 ) -> ParticipantJoined:
-    """Join the board, counting wrong passcodes per board and client: after too many the
-    client waits (429) even with the right one, so guessing does not pay."""
+    """Join the board, counting joins per board and client address, and wrong passcodes:
+    after too many the client waits (429) even with the right one, so guessing does not pay."""
     board = get_board(session, board_id)
+    limits.spend_join(board.id, client)
     if board.passcode_hash is not None:
         limits.check_passcode_guesses(board_id, client)
         try:
@@ -35,6 +36,16 @@ def join(
             limits.spend_passcode_guess(board_id, client)
             raise
     return boards.join_board(session, settings, board_id, name)
+
+
+def find_by_code(session: Session, limits: RateLimits, client: str, code: str) -> Board | None:
+    """The board a join code leads to, or None. Wrong codes count per client address;
+    while they are used up every lookup waits (429), so walking the codes does not pay."""
+    limits.check_wrong_codes(client)
+    board = boards.find_by_join_code(session, code)
+    if board is None:
+        limits.spend_wrong_code(client)
+    return board
 
 
 # --- co-facilitators -------------------------------------------------------------------

@@ -20,6 +20,7 @@ from app.services.members import (
     lock_board,
     require_facilitator,
     require_writable,
+    spend_write,
 )
 
 # name → (emoji, what a screen reader says): the fixed set, in the order pages show it.
@@ -44,6 +45,7 @@ def set_reaction(
     session: Session, actor: Actor, note_id: str, name: ReactionName, *, on: bool
 ) -> ReactionsOut:
     """Give or take back one reaction; repeating either changes nothing and records nothing."""
+    spend_write(actor)
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
     note = visibility.visible_note(session, actor, note_id)

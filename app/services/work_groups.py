@@ -231,7 +231,7 @@ def participants(session: Session, actor: Actor) -> list[ParticipantPublic]:
     require_facilitator(actor)
     rows = session.exec(
         select(Participant)
-        .where(Participant.board_id == actor.board_id)
+        .where(Participant.board_id == actor.board_id, Participant.role != Role.removed.value)
         .order_by(col(Participant.created_at))
     ).all()
     return [participant_public(row) for row in rows]
@@ -245,7 +245,7 @@ def participant_public(member: Participant) -> ParticipantPublic:
 
 def _member(session: Session, board_id: str, participant_id: str) -> Participant:
     member = session.get(Participant, participant_id)
-    if member is None or member.board_id != board_id:
+    if member is None or member.board_id != board_id or member.role == Role.removed.value:
         raise NotFound("There is no such participant on this board.")
     return member
 

@@ -22,7 +22,8 @@ from app.config import Settings
 from app.errors import Forbidden, LimitReached, NotAuthenticated, NotFound, PajaError
 from app.i18n import N_
 from app.models import Board
-from app.services import accounts, boards
+from app.ratelimit import RateLimited, RateLimits, client_address
+from app.services import accounts, boards, sharing
 from app.services.members import get_board, require_facilitator
 from app.services.text import clean
 from app.web.pages import (
@@ -81,9 +82,13 @@ def accessibility_feedback(
             "contact": contact.strip(),
             "message": text,
         }
+        request.app.state.rate_limits.spend_feedback(client_address(request))
         _store_feedback(settings, record)
     except PajaError as error:
-        return _statement(request, settings, error.status_code, say(request, error), form)
+        response = _statement(request, settings, error.status_code, say(request, error), form)
+        if isinstance(error, RateLimited):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     return _statement(request, settings, sent=True)
 
 
@@ -157,7 +162,12 @@ def teams_config(
     """The tab's configuration page: pick one of your boards, or find one by its code
     or link (inside Teams the facilitator is usually not signed in)."""
     own = boards.list_boards(session, settings, facilitator.id) if facilitator else []
-    found = _find_board(session, board) if board.strip() else None
+    client = client_address(request)
+    found = (
+        _find_board(session, request.app.state.rate_limits, client, board)
+        if board.strip()
+        else None
+    )
     missing = bool(board.strip()) and found is None
     return page(
         request,
@@ -171,14 +181,14 @@ def teams_config(
     )
 
 
-def _find_board(session: Session, text: str) -> Board | None:
-    """A board by its six-digit code or by a link to it."""
+def _find_board(session: Session, limits: RateLimits, client: str, text: str) -> Board | None:
+    """A board by its six-digit code (counted like the join page's codes) or by a link."""
     if match := BOARD_LINK.search(text):
         try:
             return get_board(session, match.group(1))
         except NotFound:
             return None
-    return boards.find_by_join_code(session, text)
+    return sharing.find_by_code(session, limits, client, text)
 
 
 @router.post("/b/{board_id}/teams/code")

@@ -35,7 +35,7 @@ from app.auth_cookies import (
 from app.errors import Forbidden, NotAuthenticated, NotFound, PajaError
 from app.i18n import LANGUAGES, from_accept_language, pick_language, translations
 from app.models import BoardStatus, Facilitator, Language, NoteKind
-from app.ratelimit import RateLimited
+from app.ratelimit import RateLimited, client_address
 from app.schemas import (
     BoardCreate,
     BoardSnapshot,
@@ -46,7 +46,7 @@ from app.schemas import (
     NoteUpdate,
 )
 from app.services import accounts, boards, notes, own_templates, rows, sharing
-from app.services.members import Actor, actor_for, get_board
+from app.services.members import REMOVED, Actor, actor_for, get_board
 from app.services.passcodes import PasscodeMissing, WrongPasscode
 from app.web import signals_context
 from app.web.render import render
@@ -138,7 +138,7 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     try:
-        request.app.state.rate_limits.spend_sign_in(email)
+        request.app.state.rate_limits.spend_sign_in(email, client_address(request))
         facilitator = accounts.authenticate(session, email, password)
     except NotAuthenticated:
         return page(
@@ -260,12 +260,18 @@ def create_board(
 
 @router.get("/join")
 def join_code_form(request: Request, session: SessionDep, code: str | None = None) -> Response:
-    if code:
-        board = boards.find_by_join_code(session, code)
-        if board is not None:
-            return RedirectResponse(f"/b/{board.id}", status_code=303)
+    if not code:
+        return page(request, "join.html", code="", error=None)
+    limits = request.app.state.rate_limits
+    try:
+        board = sharing.find_by_code(session, limits, client_address(request), code[:100])
+    except RateLimited as refusal:
+        response = page(request, "join.html", status=429, code=code, error=say(request, refusal))
+        response.headers["Retry-After"] = str(refusal.retry_after)
+        return response
+    if board is None:
         return page(request, "join.html", status=404, code=code, error="unknown_code")
-    return page(request, "join.html", code="", error=None)
+    return RedirectResponse(f"/b/{board.id}", status_code=303)
 
 
 @router.post("/b/{board_id}/join")
@@ -277,7 +283,7 @@ async def join_board(
     name: Annotated[str, Form(max_length=10_000)] = "",
     passcode: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
-    client = request.client.host if request.client else ""
+    client = client_address(request)
     limits = request.app.state.rate_limits
     try:
         joined = await units.write(
@@ -292,7 +298,9 @@ async def join_board(
             board=board,
             board_language=board.language,
             error=say(request, error),
-            error_field="passcode" if isinstance(error, PASSCODE_ERRORS) else "name",
+            error_field="passcode"
+            if board.passcode_hash and isinstance(error, PASSCODE_ERRORS)
+            else "name",
             name=name,
             teams=settings.teams,
         )
@@ -331,7 +339,8 @@ def _page_actor(request: Request, session: SessionDep, board_id: str) -> Actor |
     try:
         principal = resolve_principal(session, settings, tokens)
         return actor_for(session, principal, board_id)
-    except (NotAuthenticated, Forbidden):
+    except (NotAuthenticated, Forbidden) as refusal:
+        request.state.refusal = refusal
         return None
 
 
@@ -349,12 +358,15 @@ def board_view(
     actor = _page_actor(request, session, board_id)
     settings = get_settings(request)
     if actor is None:
+        # Someone a facilitator removed is told so, not silently shown the form.
+        refusal = getattr(request.state, "refusal", None)
+        removed = refusal is not None and refusal.template == REMOVED
         return page(
             request,
             "join_board.html",
             board=board,
             board_language=board.language,
-            error=None,
+            error=say(request, refusal) if removed else None,
             name="",
             teams=settings.teams,
         )

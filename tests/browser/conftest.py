@@ -137,6 +137,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "PAJA_BASE_URL": base,
         "PAJA_POSTS_PER_MINUTE": "10000",
         "PAJA_SIGN_INS_PER_MINUTE": "1000",
+        # Every browser test comes from 127.0.0.1: one address for the whole suite.
+        "PAJA_SIGN_INS_PER_ADDRESS": "10000/minute",
+        "PAJA_WRITES_PER_ADDRESS": "100000/minute",
     }
     _run_cli(
         ["create-facilitator", FACILITATOR_EMAIL, "--password", PASSWORD, "--name", "Fasi"],

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from app.api.deps import SettingsDep, UnitsDep
 from app.api.routes.common import errors
 from app.auth_cookies import candidate_tokens
+from app.ratelimit import client_address
 from app.schemas import TokenOut, TokenRequest
 from app.services import accounts
 
@@ -23,7 +24,7 @@ async def create_token(
     """Exchange a facilitator's email and password for a bearer token."""
 
     def check(session: Session) -> str:
-        request.app.state.rate_limits.spend_sign_in(body.email)
+        request.app.state.rate_limits.spend_sign_in(body.email, client_address(request))
         return accounts.authenticate(session, body.email, body.password).id
 
     # The password check is slow on purpose: it runs before the change queues to write.

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.api.deps import FacilitatorWork, MemberWork, SettingsDep, UnitsDep
 from app.api.routes.common import errors
+from app.ratelimit import client_address
 from app.schemas import (
     BoardCreate,
     BoardSnapshot,
@@ -100,7 +101,7 @@ async def join_board(
     """Anyone with the board's link joins it and gets a token for this board only; a
     board with a passcode asks for it (403 without it, 429 after too many wrong ones)."""
     limits = request.app.state.rate_limits
-    client = request.client.host if request.client else ""
+    client = client_address(request)
     return await units.write(
         board_id,
         lambda s: sharing.join(s, settings, limits, board_id, client, body.name, body.passcode),
