@@ -4,8 +4,10 @@ never revealing who did what."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -260,7 +262,8 @@ def test_a_reaction_reaches_everyone_as_counts_and_the_note_keeps_them(
         "data": {"note_id": note["id"], "reactions": {"heart": 1}},
     }
     assert updated["data"]["reactions"] == {"heart": 1}
-    assert 'data-reaction="heart"' in updated["html"]
+    carried = re.search(r'data-reactions="([^"]*)"', updated["html"])
+    assert carried is not None and json.loads(html.unescape(carried[1])) == {"heart": 1}
 
 
 # --- follow me -----------------------------------------------------------------------
