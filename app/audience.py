@@ -200,36 +200,32 @@ def _voting(type_: str, fact: _Fact, audience: Audience) -> Result:
     return type_, {**fact.data, "votes": {i: n for i, n in votes.items() if fact.sees(audience, i)}}
 
 
-def _sorted(type_: str, fact: _Fact, audience: Audience) -> Result:
+def _listed(type_: str, fact: _Fact, audience: Audience) -> Result:
+    """An event that lists note ids (a sort, a theme taken apart): only the seen ones."""
     ids = [i for i in fact.data.get("note_ids", []) if fact.sees(audience, i)]
     return type_, {**fact.data, "note_ids": ids}
 
 
-def _group(type_: str, fact: _Fact, audience: Audience) -> Result:
-    """A theme's card with the notes this viewer may see, and their sum if counted."""
-    notes = [
+def _seen_notes(fact: _Fact, audience: Audience) -> list[dict[str, Any]]:
+    """The notes an event carries that this viewer may see, with counts only if counted."""
+    return [
         _counted(note, fact, audience)
         for note in fact.data.get("notes", [])
         if fact.sees(audience, note["id"])
     ]
+
+
+def _group(type_: str, fact: _Fact, audience: Audience) -> Result:
+    """A theme's card with the notes this viewer may see, and their sum if counted."""
+    notes = _seen_notes(fact, audience)
     shown = sees_counts(audience, fact.hidden)
     votes = sum(note["votes"] or 0 for note in notes) if shown else None
     ids = [note["id"] for note in notes]
     return type_, {**fact.data, "notes": notes, "note_ids": ids, "votes": votes}
 
 
-def _group_deleted(type_: str, fact: _Fact, audience: Audience) -> Result:
-    ids = [i for i in fact.data.get("note_ids", []) if fact.sees(audience, i)]
-    return type_, {**fact.data, "note_ids": ids}
-
-
 def _revealed(type_: str, fact: _Fact, audience: Audience) -> Result:
-    notes = [
-        _counted(note, fact, audience)
-        for note in fact.data.get("notes", [])
-        if fact.sees(audience, note["id"])
-    ]
-    return type_, {**fact.data, "notes": notes}
+    return type_, {**fact.data, "notes": _seen_notes(fact, audience)}
 
 
 def _board(type_: str, fact: _Fact, audience: Audience) -> Result:
@@ -273,10 +269,10 @@ PROJECTIONS: dict[str, Projection] = {
     "reaction.changed": _about_note,
     "vote.changed": _vote,
     "voting.changed": _voting,
-    "column.sorted": _sorted,
+    "column.sorted": _listed,
     "group.created": _group,
     "group.updated": _group,
-    "group.deleted": _group_deleted,
+    "group.deleted": _listed,
     "board.updated": _board,
     "board.deleted": _everyone,
     "participant.removed": _removed,
