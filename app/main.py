@@ -151,7 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.theme_worker = theme_worker
     app.state.rate_limits = RateLimits(settings)
     app.state.snapshot_cache = SnapshotCache()
-    app.state.stream_people = People(ws.STREAMS_PER_PERSON, settings.ws_frames_per_second)
+    app.state.stream_people = People(ws.STREAMS_PER_PERSON, settings)
     errors_http.install(app)
     app.include_router(health.router)
     for router in (

@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from app.config import Settings
+
 
 class FrameBudget:
     """A token bucket: `rate` frames a second, bursts up to `rate`."""
@@ -38,9 +40,9 @@ class Person:
 class People:
     """Who holds how many sockets on which board."""
 
-    def __init__(self, sockets_per_person: int, frames_per_second: int) -> None:
+    def __init__(self, sockets_per_person: int, settings: Settings) -> None:
         self.sockets_per_person = sockets_per_person
-        self.frames_per_second = frames_per_second
+        self._settings = settings  # read when a person arrives, as the settings say then
         self._people: dict[tuple[str, str], Person] = {}
 
     def enter(self, board_id: str, person_id: str) -> Person | None:
@@ -48,7 +50,9 @@ class People:
         key = (board_id, person_id)
         person = self._people.get(key)
         if person is None:
-            person = self._people[key] = Person(FrameBudget(self.frames_per_second), key=key)
+            person = self._people[key] = Person(
+                FrameBudget(self._settings.ws_frames_per_second), key=key
+            )
         if person.sockets >= self.sockets_per_person:
             return None
         person.sockets += 1
