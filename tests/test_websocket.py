@@ -95,6 +95,34 @@ def test_since_from_the_future_gets_a_snapshot(client: TestClient, board: dict[s
     assert len(frame["data"]["columns"]) == 6
 
 
+def test_a_page_read_before_the_hub_heard_of_a_commit_is_not_reloaded(
+    client: TestClient, board: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page rendered just after a commit can be ahead of this hub for a moment: its
+    stream waits for the event instead of answering with a snapshot (which makes the
+    page reload under someone who is typing), and does not send that event twice."""
+    anna, ben = join(client, board["id"]), join(client, board["id"])
+    db = client.app.state.db
+    publish = db.publish
+    held: list[Any] = []
+    with client.websocket_connect(stream_url(board["id"], token_of(ben), board["seq"])) as watcher:
+        monkeypatch.setattr(db, "publish", held.extend)
+        post_note(client, board, ben, "Hubi ei ole vielä kuullut")
+        page_seq = board["seq"] + 1
+        with client.websocket_connect(stream_url(board["id"], token_of(anna), page_seq)) as ws:
+            ws.send_json({"type": "ping"})
+            assert [e["type"] for e in events_of(ws.receive_text())] == ["pong"]
+            monkeypatch.setattr(db, "publish", publish)
+            publish(held)
+            post_note(client, board, ben, "Seuraava")
+            [after] = receive_events(ws, 1)
+        assert [e["data"]["text"] for e in receive_events(watcher, 2)] == [
+            "Hubi ei ole vielä kuullut",
+            "Seuraava",
+        ]
+    assert (after["seq"], after["data"]["text"]) == (page_seq + 1, "Seuraava")
+
+
 def test_a_frame_that_is_not_json_gets_an_error_and_the_stream_lives_on(
     client: TestClient, board: dict[str, Any]
 ) -> None:

@@ -49,6 +49,10 @@ class Hub:
             await channel.close()
         self._channels.clear()
 
+    async def load_head(self, board_id: str) -> int:
+        """The board's seq as the database has it (the hub's own may lag a commit)."""
+        return await self._load_head(board_id)
+
     async def check(self) -> None:
         """Raise when the hub cannot deliver (the readiness probe calls this)."""
 

@@ -14,9 +14,12 @@
     return `paja:draft:${boardId}:${form.dataset.draftKey}`;
   }
 
+  // The draft keeps the form's client key with its text: a draft restored after a reload
+  // that cut a send short goes out under the same key, so the server stores it once.
   function keep(form, text) {
+    const clientKey = form.querySelector("input[name=client_key]");
     try {
-      if (text.trim()) localStorage.setItem(key(form), text);
+      if (text.trim()) localStorage.setItem(key(form), JSON.stringify({ text, key: clientKey ? clientKey.value : "" }));
       else localStorage.removeItem(key(form));
     } catch (_error) {
       /* private mode or full storage: the draft lives in the field only */
@@ -25,10 +28,18 @@
 
   function kept(form) {
     try {
-      return localStorage.getItem(key(form)) || "";
+      const raw = localStorage.getItem(key(form)) || "";
+      if (!raw.startsWith("{")) return { text: raw, key: "" };
+      const draft = JSON.parse(raw);
+      return { text: String(draft.text || ""), key: String(draft.key || "") };
     } catch (_error) {
-      return "";
+      return { text: "", key: "" };
     }
+  }
+
+  function freshKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(12));
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
   }
 
   function count(form) {
@@ -43,9 +54,14 @@
   function restore(form) {
     const area = form.querySelector("textarea");
     if (!area || area.value) return;
-    const text = kept(form);
+    const { text, key: sentKey } = kept(form);
     if (!text) return;
     area.value = text;
+    const clientKey = form.querySelector("input[name=client_key]");
+    if (clientKey && sentKey) {
+      clientKey.value = sentKey;
+      form.dataset.restoredText = text;
+    }
     form.classList.add("has-draft");
     count(form);
   }
@@ -60,6 +76,12 @@
     const area = event.target;
     const form = area instanceof HTMLTextAreaElement && area.closest("form.note-form[data-draft-key]");
     if (!form) return;
+    if (form.dataset.restoredText !== undefined && area.value !== form.dataset.restoredText) {
+      // Rewritten after a restore: a new text is a new note, under a key of its own.
+      delete form.dataset.restoredText;
+      const clientKey = form.querySelector("input[name=client_key]");
+      if (clientKey) clientKey.value = freshKey();
+    }
     keep(form, area.value);
     count(form);
   });

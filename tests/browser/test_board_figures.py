@@ -98,6 +98,36 @@ def test_ctrl_enter_sends_and_a_reload_keeps_an_unsent_draft(
     assert server.order(board)[:2] == [["Lähetetty näppäimillä"], ["Puolivalmis ajatus"]]
 
 
+def test_a_draft_whose_send_was_cut_by_a_reload_is_stored_once(
+    server: Server, new_context: NewContext
+) -> None:
+    """The server stored the note but the page reloaded before the answer came: the
+    draft comes back, and sending it again does not make a second note."""
+    board = server.new_board()
+    page = join(new_context(), board, "Katko")
+    column = board["columns"][0]["id"]
+    cut: list[str] = []
+
+    def store_then_lose_the_answer(route: Any) -> None:
+        if cut:
+            route.continue_()
+            return
+        cut.append(route.request.url)
+        route.fetch()  # the server has it now
+        route.abort()
+
+    page.route(f"**/b/{board['id']}/notes", store_then_lose_the_answer)
+    page.locator(f"#note-text-{column}").fill("Katkennut lähetys")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(f"#notes-{column} .note-text")).to_have_text(["Katkennut lähetys"])
+    page.reload()
+    expect(page.locator(f"#note-text-{column}")).to_have_value("Katkennut lähetys")
+    page.locator(f"#note-text-{column}").focus()
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(f"#note-text-{column}")).to_have_value("")
+    assert server.order(board)[0] == ["Katkennut lähetys"]
+
+
 def test_a_busy_server_is_asked_again_after_retry_after(
     server: Server, new_context: NewContext
 ) -> None:

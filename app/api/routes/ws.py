@@ -226,6 +226,12 @@ class _Stream:
         if since is None or since == head:
             return
         settings = self.websocket.app.state.settings
+        if since > head and since <= await self._database_head():
+            # The page was read after a commit this hub has not delivered yet: those
+            # events will come live, and the page already shows them. A snapshot here
+            # would reload the page under a participant who is typing.
+            self.subscriber.sent_seq = since
+            return
         if since > head or head - since > settings.catch_up_limit:
             await self._send_snapshot()
             return
@@ -233,6 +239,9 @@ class _Stream:
         for start in range(0, len(missed), CATCH_UP_BATCH):
             await self._send(self._encode(missed[start : start + CATCH_UP_BATCH]))
         self.subscriber.sent_seq = head
+
+    async def _database_head(self) -> int:
+        return await self.websocket.app.state.hub.load_head(self.actor.board_id)
 
     def _load(self, since: int, head: int) -> list:
         with self.websocket.app.state.db.session() as session:
