@@ -19,7 +19,11 @@ FANOUT_HEADER = (
 
 
 def load(results: Path) -> dict[str, list[dict[str, Any]]]:
-    found = {path.stem: json.loads(path.read_text())["runs"] for path in results.glob("*.json")}
+    found = {}
+    for path in results.glob("*.json"):
+        runs = json.loads(path.read_text()).get("runs")  # others hold one bench's figures
+        if runs is not None:
+            found[path.stem] = runs
     return {name: found[name] for name in sorted(found, key=_rank)}
 
 

@@ -7,13 +7,15 @@ import os
 import time
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.db import Database
+from app.db import BoardEvent, Database
 from app.models import Note, NoteEmbedding
 from app.themes import model
+from app.themes.worker import EmbeddingWorker
 from tests.conftest import join, post_note
 from tests.test_pages import sign_in
 from tests.wsutil import receive_events, stream_url, token_of
@@ -256,3 +258,37 @@ def test_missing_embeddings_beyond_the_bound_never_hang_a_request(
         assert time.monotonic() < deadline, "the worker never caught up"
         time.sleep(0.2)
     assert response.json()["engine"] == "embedding"
+
+
+def test_the_embedding_worker_lets_a_burst_of_writing_pass_first(
+    client: TestClient, board: dict[str, Any], db: Database, facilitator: dict[str, str]
+) -> None:
+    """Embedding a note costs far more CPU than storing it: while the room is writing,
+    the worker waits, and it catches up once writing pauses."""
+    embedded: list[tuple[float, int]] = []
+
+    def embed(texts: Any) -> Any:
+        embedded.append((time.monotonic(), len(texts)))
+        return np.ones((len(texts), model.DIMENSIONS), dtype=np.float32)
+
+    monkeypatch_quiet = 0.5
+    worker = EmbeddingWorker(db, embed)
+    worker.start()
+    try:
+        ids = []
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("app.themes.worker.QUIET_SECONDS", monkeypatch_quiet)
+            for number in range(6):
+                note = post_note(client, board, facilitator, f"Ajatus {number}")
+                ids.append(note["id"])
+                worker.notice([BoardEvent(board["id"], number + 1, "note.created", note)])
+                last_write = time.monotonic()
+                time.sleep(0.2)
+            assert embedded == []  # still writing: nothing embedded yet
+            deadline = last_write + 10
+            while not embedded and time.monotonic() < deadline:
+                time.sleep(0.05)
+    finally:
+        worker.stop()
+    assert embedded and embedded[0][0] >= last_write + monkeypatch_quiet * 0.9
+    assert sum(count for _, count in embedded) == len(ids)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future
 
@@ -21,6 +23,11 @@ log = logging.getLogger(__name__)
 TEXT_EVENTS = {"note.created", "note.updated"}
 BATCH = 16
 QUEUE_LIMIT = 20_000  # past this, notes are embedded when a suggestion asks for them
+# A room that writes at once needs the CPU (and SQLite's one writer) for its notes: the
+# worker starts a batch once writing has paused this long, or after the longest hold.
+QUIET_SECONDS = 1.5
+LONGEST_HOLD_SECONDS = 20.0
+LOW_PRIORITY = 19  # nice value of the worker's thread (Linux threads have their own)
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 _STOP = object()
@@ -34,6 +41,8 @@ class EmbeddingWorker:
         self.embed = embed
         self._queue: queue.Queue[object] = queue.Queue(QUEUE_LIMIT)
         self._thread: threading.Thread | None = None
+        self._last_write = 0.0
+        self._asked = threading.Event()  # a suggestion waits: no holding off
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="paja-embeddings", daemon=True)
@@ -52,6 +61,7 @@ class EmbeddingWorker:
         """Called after every commit: queue the notes whose text is new."""
         if self._thread is None:
             return
+        self._last_write = time.monotonic()
         for event in events:
             note_id = event.data.get("id") if event.type in TEXT_EVENTS else None
             if isinstance(note_id, str):
@@ -72,6 +82,7 @@ class EmbeddingWorker:
         if self._thread is None:
             self._embed(list(note_ids))
             return True
+        self._asked.set()
         try:
             self._queue.put((list(note_ids), done), timeout=timeout)
             done.result(timeout=timeout)
@@ -93,6 +104,7 @@ class EmbeddingWorker:
                 item[1].cancel()
 
     def _run(self) -> None:
+        _lower_this_threads_priority()
         held: object = None
         while True:
             item, held = (held if held is not None else self._queue.get()), None
@@ -103,7 +115,10 @@ class EmbeddingWorker:
                 if done.set_running_or_notify_cancel():
                     self._safely(note_ids)
                     done.set_result(None)
+                if self._queue.empty():
+                    self._asked.clear()
                 continue
+            self._hold_off()
             batch = [item]
             while len(batch) < BATCH:
                 try:
@@ -115,6 +130,17 @@ class EmbeddingWorker:
                     break
                 batch.append(more)
             self._safely([str(note_id) for note_id in batch])
+
+    def _hold_off(self) -> None:
+        """Wait while the board is being written to (at most LONGEST_HOLD_SECONDS), unless
+        a suggestion is waiting: embedding a note costs far more CPU than storing it."""
+        deadline = time.monotonic() + LONGEST_HOLD_SECONDS
+        while not self._asked.is_set():
+            now = time.monotonic()
+            until = min(self._last_write + QUIET_SECONDS, deadline)
+            if now >= until:
+                return
+            self._asked.wait(until - now)
 
     def _safely(self, note_ids: list[str]) -> None:
         try:
@@ -129,3 +155,10 @@ class EmbeddingWorker:
                 if notes:
                     vectors = self.embed([note.text for note in notes])
                     store.save(session, notes, vectors)
+
+
+def _lower_this_threads_priority() -> None:
+    """On Linux each thread has its own nice value: the model runs in this thread (one
+    OpenMP thread), so requests win the CPU whenever both want it."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOW_PRIORITY)
