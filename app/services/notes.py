@@ -56,7 +56,7 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
         **_step_fields(settings, data.kind.value, data.model_dump(include=set(STEP_FIELDS))),
     )
     session.add(note)
-    result = public.note_with_comments(session, note)
+    result = public.new_note(session, note)
     _record_note(session, board, "note.created", note, result)
     session.commit()
     return public.as_seen(board, actor, result)

@@ -112,6 +112,17 @@ def note_with_comments(session: Session, note: Note) -> NotePublic:
     return result
 
 
+def new_note(session: Session, note: Note) -> NotePublic:
+    """A note just written, as every view shows it: nothing can have been said or
+    reacted to yet, so only its discussion group's name is read (note_with_comments
+    would read comments and reactions on every post of a burst)."""
+    result = note_public(note)
+    if note.work_group_id is not None:
+        group = session.get(WorkGroup, note.work_group_id)
+        result.work_group_name = group.name if group is not None else ""
+    return result
+
+
 def snapshot(
     session: Session,
     board: Board,

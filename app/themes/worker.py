@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import queue
 import os
+import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
