@@ -42,17 +42,16 @@ def _note_template() -> str:
     """Paja's rendered note partial with placeholders where the ids and text go."""
     from app.web.render import render
 
-    note = {
-        "id": SAMPLE["id"],
-        "column_id": SAMPLE["column"],
-        "text": SAMPLE_TEXT,
-        "author_name": "",
-        "kind": "note",
-        "position": 0,
-        "votes": 0,
-        "comments": [],
-    }
-    return render("fi", "_note.html", note=note, board_id=SAMPLE["board"])
+    from app.models import Note
+    from app.services.public import note_public
+
+    # Built as Paja builds a new note's card, so the card follows every field it gains.
+    note = Note(
+        id=SAMPLE["id"], board_id=SAMPLE["board"], column_id=SAMPLE["column"],
+        text=SAMPLE_TEXT, author_name="", position=0,
+    )  # fmt: skip
+    card = note_public(note).model_dump()
+    return render("fi", "_note.html", note=card, board_id=SAMPLE["board"])
 
 
 class Subscriber:
