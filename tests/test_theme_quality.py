@@ -35,10 +35,12 @@ def _embedding() -> ThemeEngine:
     return EmbeddingEngine(vectors)
 
 
-# (engine, least pairwise precision, least recall) as measured, a little below
+# (engine, least pairwise precision, least recall) as measured, a little below: the
+# embedding engine meets the bar (0.57 / 0.31 measured); the lexical one does not
+# (0.61 / 0.10), see bench/README.md
 CASES = [
     pytest.param(LexicalEngine, 0.55, 0.08, id="lexical"),
-    pytest.param(_embedding, 0.55, 0.11, id="embedding", marks=NEEDS_MODEL),
+    pytest.param(_embedding, 0.53, 0.29, id="embedding", marks=NEEDS_MODEL),
 ]
 
 

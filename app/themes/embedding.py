@@ -9,11 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from app.themes.engine import NoteText, cosine, neighbourhood
+from app.themes.engine import NoteText, cosine
 
 # The mean e5 vector of the labelled notes in bench/themes: the direction every workshop
 # note shares. Subtracting a fixed mean works for two notes as well as for five hundred.
 BACKGROUND = Path(__file__).with_name("e5_background.npy")
+# The unit direction from Finnish to Swedish, from the app's translated interface strings
+# (bench/themes/language.py): what sets a Swedish note apart whatever it is about.
+LANGUAGE = Path(__file__).with_name("e5_language.npy")
 
 Vectors = Callable[[Sequence[NoteText]], np.ndarray]
 
@@ -24,7 +27,7 @@ class EmbeddingEngine:
 
     name = "embedding"
 
-    def __init__(self, vectors: Vectors, threshold: float = 0.37) -> None:
+    def __init__(self, vectors: Vectors, threshold: float = 0.09) -> None:
         self.vectors = vectors
         self._threshold = threshold
 
@@ -35,13 +38,21 @@ class EmbeddingEngine:
     def similarity(self, notes: Sequence[NoteText], language: str) -> np.ndarray:
         """e5's cosines sit in a narrow band (0.75–0.95 for almost any two notes):
         subtracting the common direction spreads them, so one threshold means the same on
-        every board."""
-        vectors = self.vectors(notes).astype(np.float32)
-        similarity = cosine(vectors - _background())
+        every board. Removing the language direction lets a Swedish note join the Finnish
+        notes on its subject instead of the other Swedish notes."""
+        vectors = self.vectors(notes).astype(np.float32) - _background()
+        language = _language()
+        vectors -= np.outer(vectors @ language, language)
+        similarity = cosine(vectors)
         np.fill_diagonal(similarity, 1.0)
-        return neighbourhood(similarity)
+        return similarity
 
 
 @lru_cache(maxsize=1)
 def _background() -> np.ndarray:
     return np.load(BACKGROUND)
+
+
+@lru_cache(maxsize=1)
+def _language() -> np.ndarray:
+    return np.load(LANGUAGE)

@@ -36,9 +36,11 @@ class ThemeEngine(Protocol):
 
 
 def cluster(similarity: np.ndarray, threshold: float) -> list[list[int]]:
-    """Average-linkage agglomerative clustering cut where the notes of a cluster are on
-    average at least `threshold` alike; clusters of one are left out, largest first.
-    Average linkage, unlike single, does not chain unrelated notes through a middle one."""
+    """Average-linkage agglomerative clustering cut at `threshold`, then each cluster
+    rid of the notes that are on average less than `threshold` alike to its other notes
+    (the least alike first); clusters of one are left out, largest first. Average
+    linkage, unlike single, does not chain unrelated notes through a middle one; the
+    second step drops the note a merge of two good clusters brought in by a neighbour."""
     n = similarity.shape[0]
     if n < 2:
         return []
@@ -50,8 +52,29 @@ def cluster(similarity: np.ndarray, threshold: float) -> list[list[int]]:
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         groups.setdefault(int(label), []).append(index)
-    found = [members for members in groups.values() if len(members) >= 2]
+    found = [_cohesive(similarity, members, threshold) for members in groups.values()]
+    found = [members for members in found if len(members) >= 2]
     return sorted(found, key=lambda members: (-len(members), members[0]))
+
+
+def _cohesive(similarity: np.ndarray, members: list[int], threshold: float) -> list[int]:
+    """The members left when, one at a time, the note least alike on average to the
+    others is dropped until every note reaches `threshold`."""
+    members = list(members)
+    if len(members) < 3:
+        return members
+    block = similarity[np.ix_(members, members)].astype(np.float64)
+    np.fill_diagonal(block, 0.0)
+    totals = block.sum(axis=1)
+    alive = np.ones(len(members), dtype=bool)
+    while alive.sum() >= 2:
+        mean = np.where(alive, totals / (alive.sum() - 1), np.inf)
+        worst = int(np.argmin(mean))
+        if mean[worst] >= threshold:
+            break
+        alive[worst] = False
+        totals -= block[:, worst]
+    return [member for member, kept in zip(members, alive, strict=True) if kept]
 
 
 def cosine(vectors: np.ndarray) -> np.ndarray:
@@ -59,18 +82,3 @@ def cosine(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     unit = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
     return unit @ unit.T
-
-
-def neighbourhood(similarity: np.ndarray, k: int = 10) -> np.ndarray:
-    """Second-order similarity: two notes are alike when the same notes are their
-    nearest neighbours. It steadies noisy pairwise scores of short notes (on the labelled
-    set it lifts precision at equal recall); with few notes it changes nothing."""
-    n = similarity.shape[0]
-    if n <= k + 2:
-        return similarity
-    kth = np.sort(similarity, axis=1)[:, -k][:, None]
-    profile = np.where(similarity >= kth, similarity, 0.0)
-    profile = profile - profile.mean(axis=0, keepdims=True)
-    result = cosine(profile)
-    np.fill_diagonal(result, 1.0)
-    return result
