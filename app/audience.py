@@ -215,7 +215,7 @@ def _seen_notes(fact: _Fact, audience: Audience) -> list[dict[str, Any]]:
     ]
 
 
-def _group(type_: str, fact: _Fact, audience: Audience) -> Result:
+def _theme(type_: str, fact: _Fact, audience: Audience) -> Result:
     """A theme's card with the notes this viewer may see, and their sum if counted."""
     notes = _seen_notes(fact, audience)
     shown = sees_counts(audience, fact.hidden)
@@ -230,19 +230,19 @@ def _revealed(type_: str, fact: _Fact, audience: Audience) -> Result:
 
 def _board(type_: str, fact: _Fact, audience: Audience) -> Result:
     """The board's own fields; its themes' sums and members as the viewer may see them."""
-    groups = fact.data.get("groups")
-    if groups is None:
+    themes = fact.data.get("themes")
+    if themes is None:
         return type_, fact.data
     shown = sees_counts(audience, fact.hidden)
     seen = [
         {
-            **group,
-            "note_ids": [i for i in group.get("note_ids", []) if fact.sees(audience, i)],
-            "votes": group.get("votes") if shown else None,
+            **theme,
+            "note_ids": [i for i in theme.get("note_ids", []) if fact.sees(audience, i)],
+            "votes": theme.get("votes") if shown else None,
         }
-        for group in groups
+        for theme in themes
     ]
-    return type_, {**fact.data, "groups": seen}
+    return type_, {**fact.data, "themes": seen}
 
 
 def _removed(type_: str, fact: _Fact, audience: Audience) -> Result:
@@ -270,9 +270,9 @@ PROJECTIONS: dict[str, Projection] = {
     "vote.changed": _vote,
     "voting.changed": _voting,
     "column.sorted": _listed,
-    "group.created": _group,
-    "group.updated": _group,
-    "group.deleted": _listed,
+    "theme.created": _theme,
+    "theme.updated": _theme,
+    "theme.deleted": _listed,
     "board.updated": _board,
     "board.deleted": _everyone,
     "participant.removed": _removed,
@@ -284,7 +284,7 @@ PROJECTIONS: dict[str, Projection] = {
     "row.deleted": _everyone,
     "timer.changed": _everyone,
     "participants.progress": _everyone,
-    "work_groups.changed": _everyone,
+    "discussion_groups.changed": _everyone,
 }
 # Kinds a projection may turn an event into; a page must know how to draw them too.
 DERIVED_TYPES = ("note.withheld",)

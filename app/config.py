@@ -10,7 +10,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from limits import parse_many
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -57,7 +57,16 @@ class Settings(BaseSettings):
     max_rows_per_board: int = Field(default=10, ge=1)
     max_notes_per_board: int = Field(default=5000, ge=1)
     max_participants_per_board: int = Field(default=2000, ge=1)
-    max_work_groups_per_board: int = Field(default=50, ge=1)
+    # PAJA_MAX_WORK_GROUPS_PER_BOARD is the name this had before; it is still read.
+    max_discussion_groups_per_board: int = Field(
+        default=50,
+        ge=1,
+        validation_alias=AliasChoices(
+            "max_discussion_groups_per_board",
+            "paja_max_discussion_groups_per_board",
+            "paja_max_work_groups_per_board",
+        ),
+    )
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Imports (a JSON backup, a Padlet CSV) and .docx templates: only their routes take this.
     max_import_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)

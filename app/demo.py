@@ -14,12 +14,12 @@ from app.models import Board, Facilitator, NoteKind
 from app.schemas import (
     BoardCreate,
     CommentCreate,
-    GroupCreate,
+    DiscussionGroupCreate,
     MembershipUpdate,
     NoteCreate,
-    WorkGroupCreate,
+    ThemeCreate,
 )
-from app.services import accounts, boards, groups, notes, work_groups
+from app.services import accounts, boards, discussion_groups, notes, theming
 from app.services.members import Actor, actor_for
 
 DEMO_EMAIL = "demo@paja.invalid"
@@ -164,13 +164,13 @@ def _create_workshop(session: Session, settings: Settings, facilitator: Facilita
         session, accounts.Principal(token_id="", facilitator_id=facilitator.id), board.id
     )
     columns = [c.id for c in boards.ordered_columns(session, board.id)]
-    progress = work_groups.create(
-        session, settings, host, WorkGroupCreate(names=list(DISCUSSION_GROUPS))
+    progress = discussion_groups.create(
+        session, settings, host, DiscussionGroupCreate(names=list(DISCUSSION_GROUPS))
     )
     people = [_member(session, settings, board.id, name) for name, _ in PEOPLE]
     for person, (_, group) in zip(people, PEOPLE, strict=True):
-        chosen = MembershipUpdate(work_group_id=progress.work_groups[group].id)
-        work_groups.join_group(session, person, chosen)
+        chosen = MembershipUpdate(discussion_group_id=progress.discussion_groups[group].id)
+        discussion_groups.join_group(session, person, chosen)
     written = [
         notes.create_note(
             session, settings, people[who], NoteCreate(column_id=columns[column], text=text)
@@ -186,8 +186,8 @@ def _create_workshop(session: Session, settings: Settings, facilitator: Facilita
     note, who, text = COMMENT
     notes.add_comment(session, settings, people[who], written[note], CommentCreate(text=text))
     title, members = THEME
-    theme = GroupCreate(title=title, note_ids=[written[i] for i in members])
-    groups.create_group(session, settings, host, theme)
+    theme = ThemeCreate(title=title, note_ids=[written[i] for i in members])
+    theming.create_theme(session, settings, host, theme)
     return board
 
 

@@ -16,7 +16,6 @@ from app.api.routes import (
     auth,
     boards,
     exports,
-    groups,
     health,
     moderation,
     notes,
@@ -25,6 +24,7 @@ from app.api.routes import (
     sharing,
     signals,
     themes,
+    theming,
     voting,
     ws,
 )
@@ -53,7 +53,6 @@ from app.web import (
     api_docs,
     exports_pages,
     grid_pages,
-    grouping_pages,
     info_pages,
     moderation_pages,
     pages,
@@ -61,6 +60,7 @@ from app.web import (
     sharing_pages,
     signals_pages,
     theme_pages,
+    theming_pages,
     toolbar_pages,
     voting_pages,
 )
@@ -160,7 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notes.router,
         moderation.router,
         rows.router,
-        groups.router,
+        theming.router,
         voting.router,
         exports.router,
         sharing.router,
@@ -175,7 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(voting_pages.router)
     app.include_router(exports_pages.router)
     app.include_router(grid_pages.router)
-    app.include_router(grouping_pages.router)
+    app.include_router(theming_pages.router)
     app.include_router(info_pages.router)
     app.include_router(sharing_pages.router)
     app.include_router(signals_pages.router)

@@ -108,12 +108,15 @@ def _author_fk() -> Any:
     )
 
 
-def _work_group_fk() -> Any:
-    """A member's or note's work group; deleting the group keeps them, ungrouped."""
+def _discussion_group_fk() -> Any:
+    """A member's or note's discussion group; deleting the group keeps them, without one."""
     return Field(
         default=None,
         sa_column=Column(
-            String, ForeignKey("work_groups.id", ondelete="SET NULL"), nullable=True, index=True
+            String,
+            ForeignKey("discussion_groups.id", ondelete="SET NULL"),
+            nullable=True,
+            index=True,
         ),
     )
 
@@ -186,7 +189,7 @@ class Participant(SQLModel, table=True):
     role: str = Role.participant.value
     name: str = ""
     created_at: datetime = Field(default_factory=utcnow)
-    work_group_id: str | None = _work_group_fk()
+    discussion_group_id: str | None = _discussion_group_fk()
     # "I'm done": the facilitator sees only how many are, never who.
     done: bool = False
 
@@ -214,11 +217,11 @@ class Note(SQLModel, table=True):
     visibility: str = NoteVisibility.public.value
     # The note's cell on a grid board (a row across the columns); None on other boards.
     row_id: str | None = _fk("board_rows.id", nullable=True)
-    # A note in a group stays a note of its own; splitting the group only clears this.
-    group_id: str | None = Field(
+    # A note in a theme stays a note of its own; splitting the theme only clears this.
+    theme_id: str | None = Field(
         default=None,
         sa_column=Column(
-            String, ForeignKey("note_groups.id", ondelete="SET NULL"), nullable=True, index=True
+            String, ForeignKey("themes.id", ondelete="SET NULL"), nullable=True, index=True
         ),
     )
     # A next step's who, with whom, how and when ("kuka, kenen kanssa, miten, milloin").
@@ -227,8 +230,8 @@ class Note(SQLModel, table=True):
     how: str = ""
     when: str = ""
     color: str = NoteColor.yellow.value
-    # The author's work group when the note was written.
-    work_group_id: str | None = _work_group_fk()
+    # The author's discussion group when the note was written.
+    discussion_group_id: str | None = _discussion_group_fk()
 
 
 class Comment(SQLModel, table=True):
@@ -304,10 +307,11 @@ class BoardRow(SQLModel, table=True):
     position: int = 0
 
 
-class NoteGroup(SQLModel, table=True):
-    """Notes merged under one title in one column; their votes count together."""
+class Theme(SQLModel, table=True):
+    """A theme: notes a facilitator gathered under one title in one column; their votes
+    count together. (Not a discussion group, which is people; app/themes only suggests.)"""
 
-    __tablename__ = "note_groups"
+    __tablename__ = "themes"
 
     id: str = Field(default_factory=new_id, primary_key=True)
     board_id: str = _fk("boards.id")
@@ -336,10 +340,10 @@ class OwnTemplate(SQLModel, table=True):
     )
 
 
-class WorkGroup(SQLModel, table=True):
+class DiscussionGroup(SQLModel, table=True):
     """A discussion group of the workshop ("Ryhmä 2", "LUOVAT"); members pick one."""
 
-    __tablename__ = "work_groups"
+    __tablename__ = "discussion_groups"
 
     id: str = Field(default_factory=new_id, primary_key=True)
     board_id: str = _fk("boards.id")

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from app.models import (
     BoardStatus,
@@ -161,14 +161,14 @@ class NotePublic(BaseModel):
     updated_at: datetime
     visibility: NoteVisibility = NoteVisibility.public
     row_id: str | None = None
-    group_id: str | None = None
+    theme_id: str | None = None
     owner: str = ""
     partners: str = ""
     how: str = ""
     when: str = ""
     color: NoteColor = NoteColor.yellow
-    work_group_id: str | None = None
-    work_group_name: str = ""
+    discussion_group_id: str | None = None
+    discussion_group_name: str = ""
     reactions: dict[str, int] = {}
 
 
@@ -207,7 +207,7 @@ class Viewer(BaseModel):
     votes_left: int | None = Field(
         default=None, description="The viewer's votes left in the open round; null otherwise."
     )
-    work_group_id: str | None = None
+    discussion_group_id: str | None = None
     done: bool = False
     # note id → the reactions this viewer gave it (only ever their own).
     reactions: dict[str, list[str]] = {}
@@ -239,8 +239,8 @@ class BoardSummary(BoardFields):
     url: str
 
 
-class GroupPublic(BaseModel):
-    """A group's notes stay in `notes` (each with this group_id); `votes` is their sum
+class ThemePublic(BaseModel):
+    """A theme's notes stay in `notes` (each with this theme_id); `votes` is their sum
     (null while a voting round hides its results from the viewer)."""
 
     id: str
@@ -260,13 +260,13 @@ class BoardSnapshot(BoardFields):
     notes: list[NotePublic]
     viewer: Viewer | None = None
     rows: list[RowPublic] = []
-    groups: list[GroupPublic] = []
+    themes: list[ThemePublic] = []
     server_time: datetime | None = Field(
         default=None, description="The server's clock when this was read, for the timer."
     )
     voting: VotingPublic = Field(default_factory=lambda: VotingPublic())
     follow_column_id: str | None = None
-    work_groups: list[WorkGroupPublic] = []
+    discussion_groups: list[DiscussionGroupPublic] = []
 
 
 class TemplateColumn(BaseModel):
@@ -322,12 +322,12 @@ class TemplateRow(BaseModel):
 NoteId = Annotated[str, Field(max_length=100)]
 
 
-class GroupCreate(Input):
+class ThemeCreate(Input):
     title: str
     note_ids: list[NoteId] = Field(max_length=5000)
 
 
-class GroupUpdate(Input):
+class ThemeUpdate(Input):
     title: str | None = None
     add_note_ids: list[NoteId] = Field(default=[], max_length=5000)
     remove_note_ids: list[NoteId] = Field(default=[], max_length=5000)
@@ -406,20 +406,20 @@ class ReactionName(StrEnum):
     party = "party"
 
 
-class WorkGroupCreate(Input):
-    """One group by name, or several at once ("Ryhmä 1" … "Ryhmä 6")."""
+class DiscussionGroupCreate(Input):
+    """One discussion group by name, or several at once ("Ryhmä 1" … "Ryhmä 6")."""
 
     name: str | None = None
     names: list[str] | None = Field(default=None, max_length=200)
 
 
-class WorkGroupUpdate(Input):
+class DiscussionGroupUpdate(Input):
     name: str | None = None
     position: int | None = Field(default=None, ge=0)
 
 
-class WorkGroupPublic(BaseModel):
-    """A work group and its progress: counts only, never who."""
+class DiscussionGroupPublic(BaseModel):
+    """A discussion group and its progress: counts only, never who."""
 
     id: str
     board_id: str
@@ -435,27 +435,31 @@ class Progress(BaseModel):
 
     done: int
     total: int
-    work_groups: list[WorkGroupPublic]
+    discussion_groups: list[DiscussionGroupPublic]
 
 
 class MembershipUpdate(Input):
-    work_group_id: str | None
+    # "work_group_id" is the name API v1 had before (still accepted; answers use the new one).
+    discussion_group_id: str | None = Field(
+        validation_alias=AliasChoices("discussion_group_id", "work_group_id")
+    )
 
 
 class Me(BaseModel):
     participant_id: str
     name: str
-    work_group_id: str | None
+    discussion_group_id: str | None
     done: bool
 
 
 class ParticipantPublic(BaseModel):
-    """What a facilitator sees of a member to give them a group (not whether they are done)."""
+    """What a facilitator sees of a member to give them a discussion group (not whether
+    they are done)."""
 
     id: str
     name: str
     role: Role
-    work_group_id: str | None
+    discussion_group_id: str | None
 
 
 class ReactionsOut(BaseModel):

@@ -129,22 +129,22 @@ def test_untheming_or_splitting_a_note_in_a_hidden_round_sends_no_count(
     anna, ben = join(client, board["id"], "Anna"), join(client, board["id"], "Ben")
     a, b, c = (post_note(client, board, facilitator, t) for t in ("Yksi", "Kaksi", "Kolme"))
     theme = {"title": "Teema", "note_ids": [a["id"], b["id"], c["id"]]}
-    group = ok(client.post(url(board, "/groups"), json=theme, headers=facilitator), 201)
+    group = ok(client.post(url(board, "/themes"), json=theme, headers=facilitator), 201)
     hidden_round(client, board, facilitator)
     for note in (a, b, c):
         vote(client, board, anna, note)
     head = ok(client.get(url(board), headers=ben))["seq"]
     with client.websocket_connect(stream_url(board["id"], token_of(ben), head)) as ws:
-        ok(client.patch(url(board, f"/groups/{group['id']}"), json={"remove_note_ids": [a["id"]]},
+        ok(client.patch(url(board, f"/themes/{group['id']}"), json={"remove_note_ids": [a["id"]]},
                         headers=facilitator))  # fmt: skip
-        ok(client.delete(url(board, f"/groups/{group['id']}"), headers=facilitator), 204)
+        ok(client.delete(url(board, f"/themes/{group['id']}"), headers=facilitator), 204)
         seen = receive_events(ws, 5)  # updated, note.updated, deleted, note.updated × 2
     updates = [e for e in seen if e["type"] == "note.updated"]
     assert len(updates) == 3
     for event in updates:
         assert event["data"]["votes"] is None
         assert re.search(r'class="vote-count"[^>]*>1<', event["html"]) is None
-    assert all(e["data"].get("votes") is None for e in seen if e["type"] == "group.updated")
+    assert all(e["data"].get("votes") is None for e in seen if e["type"] == "theme.updated")
 
 
 def test_importing_a_backup_during_a_hidden_round_sends_no_count(
@@ -178,15 +178,15 @@ def test_importing_a_backup_sends_no_hidden_note_in_a_theme_card(
     head = ok(client.get(url(board), headers=ben))["seq"]
     backup = {
         "format": "paja.board",
-        "version": 1,
+        "version": 2,
         "board": {"title": "Varmuuskopio"},
         "columns": [
             {
                 "title": board["columns"][0]["title"],
-                "groups": [{"id": "g1", "title": "Teema"}],
+                "themes": [{"id": "g1", "title": "Teema"}],
                 "notes": [
-                    {"text": "Näkyvä", "group_id": "g1"},
-                    {"text": HIDDEN, "group_id": "g1", "visibility": "hidden"},
+                    {"text": "Näkyvä", "theme_id": "g1"},
+                    {"text": HIDDEN, "theme_id": "g1", "visibility": "hidden"},
                 ],
             }
         ],
@@ -194,7 +194,7 @@ def test_importing_a_backup_sends_no_hidden_note_in_a_theme_card(
     with client.websocket_connect(stream_url(board["id"], token_of(ben), head)) as ws:
         ok(client.post(url(board, "/import"), json=backup, headers=facilitator))
         seen = receive_events(ws, 3)
-    assert [e["type"] for e in seen] == ["note.created", "note.withheld", "group.created"]
+    assert [e["type"] for e in seen] == ["note.created", "note.withheld", "theme.created"]
     assert HIDDEN not in json.dumps(seen, ensure_ascii=False)
     assert seen[2]["data"]["note_ids"] == [seen[0]["data"]["id"]]
 
@@ -224,7 +224,7 @@ def test_a_copy_of_a_board_has_only_the_notes_everyone_saw(
 
 def recorded_event_types() -> set[str]:
     """Every event type the code records: a literal given to events.record or to
-    work_groups.record_progress, and the types the services pass on as `type_`."""
+    discussion_groups.record_progress, and the types the services pass on as `type_`."""
     pattern = re.compile(
         r'(?:record|record_progress|_record_\w+|BoardEvent)\([^)]*?"([a-z_]+\.[a-z_]+)"', re.S
     )
@@ -238,7 +238,7 @@ def test_every_recorded_event_type_declares_its_projection() -> None:
     from app import audience
 
     recorded = recorded_event_types()
-    expected = {"note.created", "vote.changed", "group.created", "work_groups.changed"}
+    expected = {"note.created", "vote.changed", "theme.created", "discussion_groups.changed"}
     assert expected | {"board.deleted"} <= recorded
     assert recorded <= set(audience.PROJECTIONS), recorded - set(audience.PROJECTIONS)
 
@@ -351,9 +351,9 @@ def test_a_theme_of_notes_nobody_else_sees_shows_no_sum_in_a_hidden_round(
     ben = join(client, board["id"], "Ben")
     a, b = (post_note(client, board, facilitator, t) for t in ("Yksi", "Kaksi"))
     theme = {"title": "Teema", "note_ids": [a["id"], b["id"]]}
-    ok(client.post(url(board, "/groups"), json=theme, headers=facilitator), 201)
+    ok(client.post(url(board, "/themes"), json=theme, headers=facilitator), 201)
     for note in (a, b):
         hide(client, board, facilitator, note)
     hidden_round(client, board, facilitator)
-    [group] = ok(client.get(url(board), headers=ben))["groups"]
+    [group] = ok(client.get(url(board), headers=ben))["themes"]
     assert (group["note_ids"], group["votes"]) == ([], None)

@@ -104,7 +104,7 @@ class Room(RuleBasedStateMachine):
         self.tokens: set[str] = set()  # every text anybody wrote
         self.deleted: set[str] = set()  # texts of deleted notes and their comments
         self.note_ids: list[str] = []
-        self.group_ids: list[str] = []
+        self.theme_ids: list[str] = []
         self.comments: list[tuple[str, str, str]] = []  # (note, comment, text)
         self.sockets = {who: self._open(who) for who in ("anna", "ben")}
         self.steps = 0
@@ -231,36 +231,36 @@ class Room(RuleBasedStateMachine):
         chosen = data.draw(st.lists(st.sampled_from(self.note_ids), min_size=2, max_size=3))
         body = {"title": token(), "note_ids": chosen}
         self.tokens.add(body["title"])
-        response = self._do("POST", "/groups", "fac", body)
+        response = self._do("POST", "/themes", "fac", body)
         if response.status_code == 201:
-            self.group_ids.append(response.json()["id"])
+            self.theme_ids.append(response.json()["id"])
 
-    @precondition(lambda self: self.group_ids)
+    @precondition(lambda self: self.theme_ids)
     @rule(data=st.data(), split=st.booleans())
     def untheme(self, data: st.DataObject, split: bool) -> None:
-        group_id = data.draw(st.sampled_from(self.group_ids))
+        theme_id = data.draw(st.sampled_from(self.theme_ids))
         if split:
-            if self._do("DELETE", f"/groups/{group_id}", "fac").status_code == 204:
-                self.group_ids.remove(group_id)
+            if self._do("DELETE", f"/themes/{theme_id}", "fac").status_code == 204:
+                self.theme_ids.remove(theme_id)
             return
-        members = [n for n in self._get("", "fac")["groups"] if n["id"] == group_id]
+        members = [n for n in self._get("", "fac")["themes"] if n["id"] == theme_id]
         if members and members[0]["note_ids"]:
             body = {"remove_note_ids": members[0]["note_ids"][:1]}
-            self._do("PATCH", f"/groups/{group_id}", "fac", body)
+            self._do("PATCH", f"/themes/{theme_id}", "fac", body)
 
     @rule(hidden=st.sampled_from(["hidden", "pending", "private", "public"]))
     def import_backup(self, hidden: str) -> None:
         shown, kept = token(), token()
         self.tokens |= {shown, kept}
         notes = [
-            {"text": shown, "votes": 2, "group_id": "g"},
-            {"text": kept, "visibility": hidden, "votes": 1, "group_id": "g"},
+            {"text": shown, "votes": 2, "theme_id": "g"},
+            {"text": kept, "visibility": hidden, "votes": 1, "theme_id": "g"},
         ]
         backup = {
             "format": "paja.board",
-            "version": 1,
+            "version": 2,
             "board": {"title": "Tuonti"},
-            "columns": [{"title": "Tuotu", "groups": [{"id": "g", "title": "T"}], "notes": notes}],
+            "columns": [{"title": "Tuotu", "themes": [{"id": "g", "title": "T"}], "notes": notes}],
         }
         response = self._do("POST", "/import", "fac", backup)
         if response.status_code == 200:
@@ -322,11 +322,9 @@ class Room(RuleBasedStateMachine):
 
     def _is_theme_title(self, text: str) -> bool:
         with self.db.session() as session:
-            from app.models import NoteGroup
+            from app.models import Theme
 
-            return (
-                session.exec(select(NoteGroup).where(NoteGroup.title == text)).first() is not None
-            )
+            return session.exec(select(Theme).where(Theme.title == text)).first() is not None
 
     def _no_counts(self, received: Any, door: str) -> None:
         """Nothing named votes carries a number while the round hides them."""

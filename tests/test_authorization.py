@@ -82,7 +82,7 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
         headers=participant,
     ).json()
     group = client.post(
-        f"/api/v1/boards/{board['id']}/groups",
+        f"/api/v1/boards/{board['id']}/themes",
         json={"title": "Ryhmä", "note_ids": [second["id"], third["id"]]},
         headers=owner,
     ).json()
@@ -97,7 +97,7 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
         f"/api/v1/boards/{board['id']}/template", json={"title": "Pohja"}, headers=owner
     ).json()
     url = f"/api/v1/boards/{board['id']}"
-    groups = client.post(f"{url}/work-groups", json={"name": "Ryhmä 1"}, headers=owner).json()
+    groups = client.post(f"{url}/discussion-groups", json={"name": "Ryhmä 1"}, headers=owner).json()
     participant_id = client.get(f"{url}/me", headers=participant).json()["participant_id"]
     return {
         "headers": {
@@ -113,12 +113,12 @@ def world(client: TestClient, db: Any) -> dict[str, Any]:
             "comment_id": comment["id"],
             "column_id": board["columns"][0]["id"],
             "row_id": empty["id"],
-            "group_id": group["id"],
-            "group_note_id": second["id"],
+            "theme_id": group["id"],
+            "theme_note_id": second["id"],
             "loose_id": loose["id"],
             "facilitator_id": co_id,
             "template_id": template["id"],
-            "work_group_id": groups["work_groups"][0]["id"],
+            "discussion_group_id": groups["discussion_groups"][0]["id"],
             "participant_id": participant_id,
             "name": "thumbs_up",
         },
@@ -141,21 +141,25 @@ def body_for(row: Row, ids: dict[str, str]) -> dict[str, Any] | None:
         },
         ("PATCH", "/api/v1/boards/{board_id}/notes/{note_id}"): {"text": "Muokattu"},
         ("POST", "/api/v1/boards/{board_id}/notes/{note_id}/comments"): {"text": "Kommentti"},
-        ("POST", "/api/v1/boards/{board_id}/groups"): {
+        ("POST", "/api/v1/boards/{board_id}/themes"): {
             "title": "Uusi ryhmä",
             "note_ids": [ids["note_id"], ids["loose_id"]],
         },
-        ("PATCH", "/api/v1/boards/{board_id}/groups/{group_id}"): {"title": "Nimetty"},
+        ("PATCH", "/api/v1/boards/{board_id}/themes/{theme_id}"): {"title": "Nimetty"},
         ("POST", "/api/v1/boards/{board_id}/template"): {"title": "Oma pohja"},
         ("POST", "/api/v1/boards/{board_id}/duplicate"): {"with_notes": True},
         ("PUT", "/api/v1/boards/{board_id}/timer"): {"seconds": 180},
         ("POST", "/api/v1/boards/{board_id}/facilitators"): {"email": "toinen@example.fi"},
         ("POST", "/api/v1/boards/{board_id}/voting"): {"budget": 3},
-        ("POST", "/api/v1/boards/{board_id}/work-groups"): {"name": "Ryhmä 2"},
-        ("PATCH", "/api/v1/boards/{board_id}/work-groups/{work_group_id}"): {"name": "LUOVAT"},
-        ("PUT", "/api/v1/boards/{board_id}/me"): {"work_group_id": ids["work_group_id"]},
+        ("POST", "/api/v1/boards/{board_id}/discussion-groups"): {"name": "Ryhmä 2"},
+        ("PATCH", "/api/v1/boards/{board_id}/discussion-groups/{discussion_group_id}"): {
+            "name": "LUOVAT"
+        },
+        ("PUT", "/api/v1/boards/{board_id}/me"): {
+            "discussion_group_id": ids["discussion_group_id"]
+        },
         ("PUT", "/api/v1/boards/{board_id}/participants/{participant_id}"): {
-            "work_group_id": ids["work_group_id"]
+            "discussion_group_id": ids["discussion_group_id"]
         },
         ("PUT", "/api/v1/boards/{board_id}/follow"): {"column_id": ids["column_id"]},
     }
@@ -302,18 +306,18 @@ def page_form(row: Row, ids: dict[str, str]) -> dict[str, Any]:
         "/b/{board_id}/voting": {"budget": "3"},
         "/b/{board_id}/rows": {"title": "C"},
         "/b/{board_id}/rows/{row_id}/edit": {"title": "B2"},
-        "/b/{board_id}/groups": {"title": "Teema", "note_ids": [ids["note_id"], ids["loose_id"]]},
-        "/b/{board_id}/groups/{group_id}/rename": {"title": "Nimetty"},
-        "/b/{board_id}/groups/{group_id}/remove": {"note_id": ids["group_note_id"]},
+        "/b/{board_id}/themes": {"title": "Teema", "note_ids": [ids["note_id"], ids["loose_id"]]},
+        "/b/{board_id}/themes/{theme_id}/rename": {"title": "Nimetty"},
+        "/b/{board_id}/themes/{theme_id}/remove": {"note_id": ids["theme_note_id"]},
         "/b/{board_id}/timer": {"minutes": "3"},
         "/b/{board_id}/passcode": {"passcode": "salasana"},
         "/b/{board_id}/facilitators": {"email": "toinen@example.fi"},
         "/b/{board_id}/template": {"title": "Oma pohja"},
         "/b/{board_id}/duplicate": {"title": "Kopio"},
-        "/b/{board_id}/work-groups": {"name": "Ryhmä 2"},
-        "/b/{board_id}/me/group": {"work_group_id": ids["work_group_id"]},
+        "/b/{board_id}/discussion-groups": {"name": "Ryhmä 2"},
+        "/b/{board_id}/me/group": {"discussion_group_id": ids["discussion_group_id"]},
         "/b/{board_id}/participants/{participant_id}/group": {
-            "work_group_id": ids["work_group_id"]
+            "discussion_group_id": ids["discussion_group_id"]
         },
         "/b/{board_id}/follow": {"column_id": ids["column_id"]},
         "/b/{board_id}/export": {"format": "md"},

@@ -31,9 +31,9 @@ def test_the_demo_has_an_empty_board_and_one_mid_workshop(
     assert len({n["column_id"] for n in notes}) >= 3  # several priorities
     assert any("onnistumistarinat" in n["text"] for n in notes)
     assert sum(n["votes"] for n in notes) > 0
-    assert [g["title"] for g in board["groups"]] == ["Näkyvyys ja viestintä"]
-    assert len(board["groups"][0]["note_ids"]) == 3
+    assert [g["title"] for g in board["themes"]] == ["Näkyvyys ja viestintä"]
+    assert len(board["themes"][0]["note_ids"]) == 3
     steps = [n for n in notes if n["kind"] == "next_step"]
     assert steps and all(s["owner"] and s["partners"] and s["how"] and s["when"] for s in steps)
-    assert [g["name"] for g in board["work_groups"]] == ["Pienryhmä 1", "Pienryhmä 2"]
+    assert [g["name"] for g in board["discussion_groups"]] == ["Pienryhmä 1", "Pienryhmä 2"]
     assert any(n["comments"] for n in notes)

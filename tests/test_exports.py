@@ -106,7 +106,7 @@ def theme(
     client: TestClient, board: dict[str, Any], headers: dict[str, str], title: str, notes: list
 ) -> None:
     response = client.post(
-        f"/api/v1/boards/{board['id']}/groups",
+        f"/api/v1/boards/{board['id']}/themes",
         json={"title": title, "note_ids": [note["id"] for note in notes]},
         headers=headers,
     )
@@ -484,11 +484,11 @@ def test_csv_has_one_row_per_note_for_finnish_excel(
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [row["text"] for row in rows] == NOTES
     assert [row["column"] for row in rows] == [FIRST] * 4 + [SECOND, SECOND, FIRST]
-    assert [row["group"] for row in rows][:4] == [VISIBILITY] * 3 + [""]
+    assert [row["theme"] for row in rows][:4] == [VISIBILITY] * 3 + [""]
     assert [row["kind"] for row in rows][-1] == "next_step"
     assert rows[3]["comments"] == OHJAAMO_COMMENT
     assert rows[-1]["owner"] == STEP["owner"] and rows[-1]["when"] == "2021"
-    assert {"row", "group", "owner", "partners", "how", "when", "created"} <= rows[0].keys()
+    assert {"row", "theme", "owner", "partners", "how", "when", "created"} <= rows[0].keys()
     assert rows[0]["author"] == "" and rows[0]["votes"] == ""
 
 

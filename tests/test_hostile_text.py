@@ -1,4 +1,4 @@
-"""Every free text the facilitation tools added (group titles, grid rows, work groups,
+"""Every free text the facilitation tools added (theme titles, grid rows, discussion groups,
 next-step fields, colours aside) stays text: escaped in the page and in the HTML
 live events carry, literal in the Word document."""
 
@@ -41,27 +41,31 @@ def test_facilitation_texts_stay_text_in_page_events_and_word(
     seq = client.get(api(board, ""), headers=anna).json()["seq"]
     with client.websocket_connect(stream_url(board["id"], token_of(anna), seq)) as ws:
         group = client.post(
-            api(board, "/groups"),
+            api(board, "/themes"),
             json={"title": PAYLOAD, "note_ids": [first["id"], second["id"]]},
             headers=facilitator,
         )
         assert group.status_code == 201, group.text
         row = client.post(api(board, "/rows"), json={"title": PAYLOAD}, headers=facilitator)
         assert row.status_code == 201, row.text
-        work_group = client.post(
-            api(board, "/work-groups"), json={"name": PAYLOAD}, headers=facilitator
+        discussion_group = client.post(
+            api(board, "/discussion-groups"), json={"name": PAYLOAD}, headers=facilitator
         )
-        assert work_group.status_code == 201, work_group.text
+        assert discussion_group.status_code == 201, discussion_group.text
         events = receive_events(ws, 3)
     for event in events:
         html = event.get("html", "")
         assert "<script>" not in html and "<img" not in html, event["type"]
-    assert [e["type"] for e in events] == ["group.created", "row.created", "work_groups.changed"]
-    assert ESCAPED in events[0]["html"]  # the group card's title
+    assert [e["type"] for e in events] == [
+        "theme.created",
+        "row.created",
+        "discussion_groups.changed",
+    ]
+    assert ESCAPED in events[0]["html"]  # the theme card's title
 
     sign_in(client)
     page = client.get(f"/b/{board['id']}").text
     assert "<script>alert(2)" not in page and "<img src=x" not in page
-    assert page.count(ESCAPED) >= 3  # group title, row heading, the next step's fields
+    assert page.count(ESCAPED) >= 3  # theme title, row heading, the next step's fields
     word = docx_text(export(client, board, facilitator, "docx").content)
     assert PAYLOAD in word  # a literal run of text, not markup

@@ -259,7 +259,7 @@ def backup_with(columns: list[dict[str, Any]], **extra: Any) -> bytes:
         (b'{"format": "paja.board", ', "application/json", 400, "not valid JSON"),
         (b'{"hello": "world"}', "application/json", 422, "neither"),
         (b"[1, 2, 3]", "application/json", 422, "neither"),
-        (b'{"format": "paja.board", "version": 2}', "application/json", 422, "version 2"),
+        (b'{"format": "paja.board", "version": 3}', "application/json", 422, "version 3"),
         (b'{"format": "paja.board", "version": 1, "board": {}}', "application/json", 422, "title"),
         (b"foo,bar\n1,2\n", "text/csv", 422, "neither"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x81\x8d", "image/png", 400, "not text"),
@@ -362,20 +362,20 @@ def test_padlet_markdown_becomes_plain_text() -> None:
     assert markdown_to_text("<script>alert(1)</script> &amp;") == ("<script>alert(1)</script> &")
 
 
-def test_work_groups_come_back_from_a_backup(
+def test_discussion_groups_come_back_from_a_backup(
     client: TestClient, facilitator: dict[str, str], board: dict[str, Any]
 ) -> None:
     url = f"/api/v1/boards/{board['id']}"
-    made = client.post(f"{url}/work-groups", json={"names": ["LUOVAT", "ENNAKOINTI"]},
+    made = client.post(f"{url}/discussion-groups", json={"names": ["LUOVAT", "ENNAKOINTI"]},
                        headers=facilitator)  # fmt: skip
-    luovat = made.json()["work_groups"][0]["id"]
+    luovat = made.json()["discussion_groups"][0]["id"]
     anna = join(client, board["id"], "Anna")
-    client.put(f"{url}/me", json={"work_group_id": luovat}, headers=anna)
+    client.put(f"{url}/me", json={"discussion_group_id": luovat}, headers=anna)
     post_note(client, board, anna, "Luovien alojen idea")
     backup = client.get(f"{url}/export?format=json", headers=facilitator).content
     restored = new_board_from(client, facilitator, backup, "application/json")
     assert restored.status_code == 201, restored.text
     copy = restored.json()
-    assert [g["name"] for g in copy["work_groups"]] == ["LUOVAT", "ENNAKOINTI"]
+    assert [g["name"] for g in copy["discussion_groups"]] == ["LUOVAT", "ENNAKOINTI"]
     [note] = copy["notes"]
-    assert note["work_group_name"] == "LUOVAT"
+    assert note["discussion_group_name"] == "LUOVAT"

@@ -1,4 +1,4 @@
-"""Work groups, "I'm done", reactions and follow me: over REST and the live stream, and
+"""Discussion groups, "I'm done", reactions and follow me: over REST and the live stream, and
 never revealing who did what."""
 
 from __future__ import annotations
@@ -29,18 +29,20 @@ def make_groups(
     client: TestClient, board: dict[str, Any], facilitator: dict[str, str], *names: str
 ) -> list[dict[str, Any]]:
     response = client.post(
-        f"{url_of(board)}/work-groups", json={"names": list(names)}, headers=facilitator
+        f"{url_of(board)}/discussion-groups", json={"names": list(names)}, headers=facilitator
     )
     assert response.status_code == 201, response.text
-    return response.json()["work_groups"]
+    return response.json()["discussion_groups"]
 
 
 def pick(client: TestClient, board: dict[str, Any], headers: dict[str, str], group_id: str) -> None:
-    response = client.put(f"{url_of(board)}/me", json={"work_group_id": group_id}, headers=headers)
+    response = client.put(
+        f"{url_of(board)}/me", json={"discussion_group_id": group_id}, headers=headers
+    )
     assert response.status_code == 200, response.text
 
 
-# --- work groups ---------------------------------------------------------------------
+# --- discussion groups ---------------------------------------------------------------------
 
 
 def test_groups_are_made_in_one_go_and_listed_in_order(
@@ -50,11 +52,11 @@ def test_groups_are_made_in_one_go_and_listed_in_order(
     made = make_groups(client, board, facilitator, *(f"Ryhmä {n}" for n in range(1, 7)))
     assert [g["name"] for g in made] == [f"Ryhmä {n}" for n in range(1, 7)]
     one = client.post(
-        f"{url_of(board)}/work-groups", json={"name": "LUOVAT"}, headers=facilitator
+        f"{url_of(board)}/discussion-groups", json={"name": "LUOVAT"}, headers=facilitator
     ).json()
-    listed = client.get(f"{url_of(board)}/work-groups", headers=anna).json()
+    listed = client.get(f"{url_of(board)}/discussion-groups", headers=anna).json()
     assert listed == one
-    assert [g["name"] for g in listed["work_groups"]][-1] == "LUOVAT"
+    assert [g["name"] for g in listed["discussion_groups"]][-1] == "LUOVAT"
 
 
 def test_a_note_carries_its_authors_group_and_the_board_counts_progress(
@@ -66,16 +68,18 @@ def test_a_note_carries_its_authors_group_and_the_board_counts_progress(
     pick(client, board, ben, second["id"])
     note = post_note(client, board, anna, "Onnistumistarinat näkyviin")
     ungrouped = post_note(client, board, cecilia, "Ilman ryhmää")
-    assert (note["work_group_id"], note["work_group_name"]) == (first["id"], "Ryhmä 1")
-    assert ungrouped["work_group_id"] is None
+    assert (note["discussion_group_id"], note["discussion_group_name"]) == (first["id"], "Ryhmä 1")
+    assert ungrouped["discussion_group_id"] is None
     client.put(f"{url_of(board)}/me/done", headers=ben)
-    progress = client.get(f"{url_of(board)}/work-groups", headers=facilitator).json()
+    progress = client.get(f"{url_of(board)}/discussion-groups", headers=facilitator).json()
     assert (progress["done"], progress["total"]) == (1, 3)
-    counts = {g["name"]: (g["members"], g["notes"], g["done"]) for g in progress["work_groups"]}
+    counts = {
+        g["name"]: (g["members"], g["notes"], g["done"]) for g in progress["discussion_groups"]
+    }
     assert counts == {"Ryhmä 1": (1, 1, 0), "Ryhmä 2": (1, 0, 1)}
     snapshot = client.get(url_of(board), headers=cecilia).json()
     [shown] = [n for n in snapshot["notes"] if n["id"] == note["id"]]
-    assert shown["work_group_name"] == "Ryhmä 1"
+    assert shown["discussion_group_name"] == "Ryhmä 1"
 
 
 def test_renaming_and_deleting_a_group_keeps_its_notes(
@@ -86,18 +90,22 @@ def test_renaming_and_deleting_a_group_keeps_its_notes(
     pick(client, board, anna, group["id"])
     note = post_note(client, board, anna, "Yhteinen kanava")
     renamed = client.patch(
-        f"{url_of(board)}/work-groups/{group['id']}",
+        f"{url_of(board)}/discussion-groups/{group['id']}",
         json={"name": "ENNAKOINTI"},
         headers=facilitator,
     )
-    assert renamed.json()["work_groups"][0]["name"] == "ENNAKOINTI"
+    assert renamed.json()["discussion_groups"][0]["name"] == "ENNAKOINTI"
     notes = client.get(url_of(board), headers=anna).json()["notes"]
-    assert notes[0]["work_group_name"] == "ENNAKOINTI"
-    deleted = client.delete(f"{url_of(board)}/work-groups/{group['id']}", headers=facilitator)
-    assert deleted.status_code == 200 and deleted.json()["work_groups"] == []
+    assert notes[0]["discussion_group_name"] == "ENNAKOINTI"
+    deleted = client.delete(f"{url_of(board)}/discussion-groups/{group['id']}", headers=facilitator)
+    assert deleted.status_code == 200 and deleted.json()["discussion_groups"] == []
     [kept] = client.get(url_of(board), headers=anna).json()["notes"]
-    assert (kept["id"], kept["work_group_id"], kept["work_group_name"]) == (note["id"], None, "")
-    assert client.get(f"{url_of(board)}/me", headers=anna).json()["work_group_id"] is None
+    assert (kept["id"], kept["discussion_group_id"], kept["discussion_group_name"]) == (
+        note["id"],
+        None,
+        "",
+    )
+    assert client.get(f"{url_of(board)}/me", headers=anna).json()["discussion_group_id"] is None
 
 
 def test_a_facilitator_gives_a_participant_a_group(
@@ -110,13 +118,15 @@ def test_a_facilitator_gives_a_participant_a_group(
     assert "done" not in member
     answer = client.put(
         f"{url_of(board)}/participants/{member['id']}",
-        json={"work_group_id": group["id"]},
+        json={"discussion_group_id": group["id"]},
         headers=facilitator,
     )
-    assert answer.json()["work_group_id"] == group["id"]
-    assert post_note(client, board, anna, "Yrittäjyys")["work_group_name"] == "YRITTÄJYYS"
+    assert answer.json()["discussion_group_id"] == group["id"]
+    assert post_note(client, board, anna, "Yrittäjyys")["discussion_group_name"] == "YRITTÄJYYS"
     refused = client.put(
-        f"{url_of(board)}/participants/{member['id']}", json={"work_group_id": None}, headers=anna
+        f"{url_of(board)}/participants/{member['id']}",
+        json={"discussion_group_id": None},
+        headers=anna,
     )
     assert refused.status_code == 403
 
@@ -141,12 +151,15 @@ def test_bad_groups_are_refused_and_nothing_changes(
     phrase: str,
 ) -> None:
     before = seq_of(client, board, facilitator)
-    response = client.post(f"{url_of(board)}/work-groups", json=body, headers=facilitator)
+    response = client.post(f"{url_of(board)}/discussion-groups", json=body, headers=facilitator)
     assert response.status_code == status
     assert phrase in response.json()["detail"]
     assert seq_of(client, board, facilitator) == before
     assert (
-        client.get(f"{url_of(board)}/work-groups", headers=facilitator).json()["work_groups"] == []
+        client.get(f"{url_of(board)}/discussion-groups", headers=facilitator).json()[
+            "discussion_groups"
+        ]
+        == []
     )
 
 
@@ -158,12 +171,16 @@ def test_a_group_of_another_board_cannot_be_picked(
     anna = join(client, board["id"])
     before = seq_of(client, board, anna)
     for group_id in (foreign["id"], "no-such-group"):
-        response = client.put(f"{url_of(board)}/me", json={"work_group_id": group_id}, headers=anna)
+        response = client.put(
+            f"{url_of(board)}/me", json={"discussion_group_id": group_id}, headers=anna
+        )
         assert response.status_code == 422
         assert "not on this board" in response.json()["detail"]
     assert seq_of(client, board, anna) == before
     missing = client.patch(
-        f"{url_of(board)}/work-groups/{foreign['id']}", json={"name": "X"}, headers=facilitator
+        f"{url_of(board)}/discussion-groups/{foreign['id']}",
+        json={"name": "X"},
+        headers=facilitator,
     )
     assert missing.status_code == 404
 
@@ -180,7 +197,7 @@ def test_done_is_counted_toggled_and_reset(
     before = seq_of(client, board, facilitator)
     client.put(f"{url_of(board)}/me/done", headers=people[1])  # again: nothing new
     assert seq_of(client, board, facilitator) == before
-    progress = client.get(f"{url_of(board)}/work-groups", headers=facilitator).json()
+    progress = client.get(f"{url_of(board)}/discussion-groups", headers=facilitator).json()
     assert (progress["done"], progress["total"]) == (2, 3)
     assert client.delete(f"{url_of(board)}/me/done", headers=people[1]).json()["done"] is False
     viewer = client.get(url_of(board), headers=people[0]).json()["viewer"]
@@ -351,4 +368,4 @@ def test_the_summary_and_the_csv_show_each_notes_group(
     assert "Ohjaamot vahvoiksi (Ryhmä 2)" in markdown
     raw = client.get(f"{url_of(board)}/export?format=csv", headers=facilitator).content
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0]["work_group"] == "Ryhmä 2"
+    assert rows[0]["discussion_group"] == "Ryhmä 2"

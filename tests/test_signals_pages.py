@@ -19,14 +19,20 @@ def test_a_facilitator_numbers_groups_and_sees_the_progress_table(
     client: TestClient, board: dict[str, Any], facilitator: dict[str, str]
 ) -> None:
     sign_in(client)
-    made = client.post(f"/b/{board['id']}/work-groups", data={"count": "3"}, follow_redirects=False)
+    made = client.post(
+        f"/b/{board['id']}/discussion-groups", data={"count": "3"}, follow_redirects=False
+    )
     assert made.status_code == 303
     page = client.get(f"/b/{board['id']}").text
     assert "Pienryhmä 1" in page and "Pienryhmä 3" in page
     assert "0/0 valmiina" in page
-    named = client.post(f"/b/{board['id']}/work-groups", data={"name": "LUOVAT"}, headers=HTMX)
+    named = client.post(
+        f"/b/{board['id']}/discussion-groups", data={"name": "LUOVAT"}, headers=HTMX
+    )
     assert named.status_code == 204
-    refused = client.post(f"/b/{board['id']}/work-groups", data={"name": "luovat"}, headers=HTMX)
+    refused = client.post(
+        f"/b/{board['id']}/discussion-groups", data={"name": "luovat"}, headers=HTMX
+    )
     assert refused.status_code == 422
     assert "Pienryhmä nimeltä luovat on jo olemassa." in refused.text
 
@@ -36,8 +42,8 @@ def test_a_participant_picks_a_group_reacts_says_done_and_filters(
 ) -> None:
     url = f"/api/v1/boards/{board['id']}"
     groups = client.post(
-        f"{url}/work-groups", json={"names": ["Ryhmä 1", "Ryhmä 2"]}, headers=facilitator
-    ).json()["work_groups"]
+        f"{url}/discussion-groups", json={"names": ["Ryhmä 1", "Ryhmä 2"]}, headers=facilitator
+    ).json()["discussion_groups"]
     other = client.post(f"/api/v1/boards/{board['id']}/participants", json={"name": "Ben"}).json()
     client.post(
         f"{url}/notes",
@@ -45,14 +51,14 @@ def test_a_participant_picks_a_group_reacts_says_done_and_filters(
         headers={"Authorization": f"Bearer {other['token']}"},
     )
     join_page(client, board, "Anna")
-    client.post(f"/b/{board['id']}/me/group", data={"work_group_id": groups[1]["id"]})
+    client.post(f"/b/{board['id']}/me/group", data={"discussion_group_id": groups[1]["id"]})
     client.post(
         f"/b/{board['id']}/notes",
         data={"column_id": board["columns"][0]["id"], "text": "Annan ajatus"},
     )
     notes = client.get(url).json()["notes"]
     mine = next(n for n in notes if n["text"] == "Annan ajatus")
-    assert mine["work_group_name"] == "Ryhmä 2"
+    assert mine["discussion_group_name"] == "Ryhmä 2"
     reacted = client.post(
         f"/b/{board['id']}/notes/{mine['id']}/reactions/bulb", data={"on": "true"}, headers=HTMX
     )

@@ -158,7 +158,7 @@ def test_accepting_a_suggestion_makes_a_theme_live_for_everyone(
         )
         assert created.status_code == 201
         [event] = receive_events(ws, 1)
-    assert event["type"] == "group.created"
+    assert event["type"] == "theme.created"
     assert event["data"]["note_ids"] == suggestion["note_ids"]
     assert suggestion["title"] in event["html"]
     again = _suggest(client, board, facilitator).json()
@@ -181,7 +181,7 @@ def test_without_javascript_the_page_lists_suggestions_and_creates_the_theme(
     )
     assert accepted.status_code == 303
     assert accepted.headers["location"] == f"/b/{board['id']}/theme-suggestions"
-    groups = client.get(f"/api/v1/boards/{board['id']}").json()["groups"]
+    groups = client.get(f"/api/v1/boards/{board['id']}").json()["themes"]
     assert [(g["title"], g["note_ids"]) for g in groups] == [("Sama asia", ids[:2])]
     refused = client.post(
         f"/b/{board['id']}/theme-suggestions/accept", data={"title": "Yksi", "note_ids": ids[2:3]}

@@ -247,16 +247,16 @@ def test_a_group_card_does_not_show_participants_a_note_they_may_not_see(
     secret = post_note(client, board, anna, SECRET)
     with client.websocket_connect(stream_url(board["id"], token_of(ben), start + 1)) as ws:
         response = client.post(
-            board_url(board, "/groups"),
+            board_url(board, "/themes"),
             json={"title": "Yhdessä", "note_ids": [*shown, secret["id"]]},
             headers=facilitator,
         )
         assert response.status_code == 201, response.text
         [event] = receive_events(ws, 1)
-    assert event["type"] == "group.created"
+    assert event["type"] == "theme.created"
     assert SECRET not in json.dumps(event)
     assert event["data"]["note_ids"] == shown
-    [group] = snapshot_of(client, board, ben)["groups"]
+    [group] = snapshot_of(client, board, ben)["themes"]
     assert group["note_ids"] == shown
 
 

@@ -1,10 +1,13 @@
-"""The JSON backup format (version 1): a board's columns, grid rows, their groups, notes
+"""The JSON backup format (version 2): a board's columns, grid rows, their themes, notes
 (next steps are notes of kind next_step, with who, with whom, how and when; on a grid
 board each names its row by title), comments and vote counts, in board order. Rows,
-groups, the next-step fields, colours and visibility were added as optional fields, so
-older backups still read as they are. The same models write a backup
-and check one that comes back, so the two cannot drift apart. A newer format raises the
-version; this code refuses versions it does not know rather than guess."""
+themes, the next-step fields, colours and visibility were added as optional fields, so
+older backups still read as they are. Version 2 only renamed keys to the words people
+use (a column's "groups" are its "themes", a note's "group_id" its "theme_id", "work_group"
+and "work_groups" are "discussion_group(s)"); the old keys are still read, so a version 1
+file imports as it always did. The same models write a backup and check one that comes
+back, so the two cannot drift apart. A newer format raises the version; this code
+refuses versions it does not know rather than guess."""
 
 from __future__ import annotations
 
@@ -12,14 +15,15 @@ import json
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from app.errors import InvalidInput, PajaError
 from app.models import BoardStatus, Language, NoteColor, NoteKind, NoteVisibility
 from app.schemas import BoardSnapshot
 
 FORMAT = "paja.board"
-VERSION = 1
+VERSION = 2
+VERSIONS = (1, 2)
 
 
 class _Part(BaseModel):
@@ -54,16 +58,24 @@ class NoteBackup(_Part):
     comments: list[CommentBackup] = []
     visibility: NoteVisibility = NoteVisibility.public
     row: str = Field(default="", description="The title of the note's grid row.")
-    group_id: str = Field(default="", description="The id of one of its column's groups.")
+    theme_id: str = Field(
+        default="",
+        description="The id of one of its column's themes.",
+        validation_alias=AliasChoices("theme_id", "group_id"),
+    )
     owner: str = _documented(200, default="")
     partners: str = _documented(200, default="")
     how: str = _documented(200, default="")
     when: str = _documented(200, default="")
     color: NoteColor = NoteColor.yellow
-    work_group: str = Field(default="", description="The name of its author's work group.")
+    discussion_group: str = Field(
+        default="",
+        description="The name of its author's discussion group.",
+        validation_alias=AliasChoices("discussion_group", "work_group"),
+    )
 
 
-class GroupBackup(_Part):
+class ThemeBackup(_Part):
     id: str = Field(min_length=1, max_length=100)
     title: str = _documented(200, title=True)
 
@@ -73,7 +85,7 @@ class ColumnBackup(_Part):
     title: str = _documented(200, title=True)
     description: str = _documented(2000, default="")
     notes: list[NoteBackup] = []
-    groups: list[GroupBackup] = []
+    themes: list[ThemeBackup] = Field(default=[], validation_alias=AliasChoices("themes", "groups"))
 
 
 class RowBackup(_Part):
@@ -94,13 +106,17 @@ class BoardInfo(_Part):
 
 class Backup(_Part):
     format: Literal["paja.board"]
-    version: Literal[1]
+    version: Literal[1, 2]
     exported_at: datetime | None = None
     names_included: bool = False
     board: BoardInfo
     columns: list[ColumnBackup] = []
     rows: list[RowBackup] = []
-    work_groups: list[str] = Field(default=[], description="The board's work groups, in order.")
+    discussion_groups: list[str] = Field(
+        default=[],
+        description="The board's discussion groups, in order.",
+        validation_alias=AliasChoices("discussion_groups", "work_groups"),
+    )
 
 
 def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
@@ -122,13 +138,13 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
                 created_at=utc(note.created_at),
                 updated_at=utc(note.updated_at),
                 row=row_titles.get(note.row_id or "", ""),
-                group_id=note.group_id or "",
+                theme_id=note.theme_id or "",
                 owner=note.owner,
                 partners=note.partners,
                 how=note.how,
                 when=note.when,
                 color=note.color,
-                work_group=note.work_group_name,
+                discussion_group=note.discussion_group_name,
                 comments=[
                     CommentBackup(
                         id=c.id,
@@ -161,16 +177,16 @@ def build_backup(snapshot: BoardSnapshot, include_names: bool) -> Backup:
                 title=c.title,
                 description=c.description,
                 notes=notes_by_column[c.id],
-                groups=[
-                    GroupBackup(id=g.id, title=g.title)
-                    for g in snapshot.groups
-                    if g.column_id == c.id
+                themes=[
+                    ThemeBackup(id=t.id, title=t.title)
+                    for t in snapshot.themes
+                    if t.column_id == c.id
                 ],
             )
             for c in snapshot.columns
         ],
         rows=[RowBackup(id=r.id, title=r.title, description=r.description) for r in snapshot.rows],
-        work_groups=[g.name for g in snapshot.work_groups],
+        discussion_groups=[g.name for g in snapshot.discussion_groups],
     )
 
 
@@ -181,9 +197,10 @@ def looks_like_backup(data: Any) -> bool:
 def parse_backup(data: dict[str, Any]) -> Backup:
     """A backup from its decoded JSON, or a 422 that says what is wrong with it."""
     version = data.get("version")
-    if version != VERSION:
+    if version not in VERSIONS:
         raise InvalidInput(
-            "This export is version {version}; this Paja reads version 1.", version=version
+            "This export is version {version}; this Paja reads versions 1 and 2.",
+            version=version,
         )
     try:
         return Backup.model_validate(data)

@@ -14,7 +14,7 @@ from app.exports.summary import Summary, local_time
 HEADER = (
     "column",
     "row",
-    "group",
+    "theme",
     "kind",
     "text",
     "comments",
@@ -25,7 +25,7 @@ HEADER = (
     "how",
     "when",
     "created",
-    "work_group",
+    "discussion_group",
 )
 
 
@@ -38,7 +38,7 @@ def render(summary: Summary, options: ExportOptions) -> bytes:
             (
                 plain(note.column),
                 plain(note.row),
-                plain(note.group),
+                plain(note.theme),
                 note.kind,
                 plain(note.text),
                 "\n".join(plain(c.text + _byline(c.author)) for c in note.comments),
@@ -49,7 +49,7 @@ def render(summary: Summary, options: ExportOptions) -> bytes:
                 plain(note.how),
                 plain(note.when),
                 local_time(note.created_at).strftime("%Y-%m-%d %H:%M"),
-                plain(note.work_group),
+                plain(note.discussion_group),
             )
         )
     return buffer.getvalue().encode("utf-8-sig")

@@ -101,7 +101,7 @@ def _entry(writer: _Writer, summary: Summary, entry: Entry) -> None:
 
 
 def _note(writer: _Writer, summary: Summary, note: SummaryNote, level: int) -> None:
-    bullet = writer.paragraph(BULLETS[level], note.text + note.work_group_suffix)
+    bullet = writer.paragraph(BULLETS[level], note.text + note.discussion_group_suffix)
     _tail(writer, bullet, note.author, summary.votes(note))
     for comment in note.comments:
         line = writer.paragraph(BULLETS[level + 1], comment.text)
@@ -151,7 +151,7 @@ def _steps_table(writer: _Writer, document: Any, summary: Summary) -> None:
         for cell, cell_width in zip(cells, widths, strict=True):
             cell.width = cell_width  # Word reads each cell's width, LibreOffice the grid
         what = cells[0].paragraphs[0]._p
-        writer.run(what, step.text + step.work_group_suffix)
+        writer.run(what, step.text + step.discussion_group_suffix)
         _tail(writer, what, step.author, summary.votes(step))
         for comment in step.comments:
             line = cells[0].add_paragraph(style=document.styles[BULLETS[0]])._p

@@ -116,8 +116,8 @@ def _entry(summary: Summary, entry: Entry) -> list[str]:
 def _note(summary: Summary, note: SummaryNote, indent: str) -> list[str]:
     inner = indent + "  "
     text = escape(note.text).replace("\n", "\n" + inner)
-    group = f" ({escape(note.work_group)})" if note.work_group else ""
-    lines = [f"{indent}- {text}{group}{_byline(note.author)}{_suffix(summary.votes(note))}"]
+    where = f" ({escape(note.discussion_group)})" if note.discussion_group else ""
+    lines = [f"{indent}- {text}{where}{_byline(note.author)}{_suffix(summary.votes(note))}"]
     for comment in note.comments:
         body = escape(comment.text).replace("\n", "\n" + inner + "  ")
         lines.append(f"{inner}- {body}{_byline(comment.author)}")
@@ -130,7 +130,9 @@ def _steps_table(summary: Summary) -> str:
     rows = ["| " + " | ".join(cell(label) for label in header) + " |"]
     rows.append("|" + " --- |" * len(header))
     for step in summary.next_steps:
-        what = cell(step.text) + (f" ({cell(step.work_group)})" if step.work_group else "")
+        what = cell(step.text) + (
+            f" ({cell(step.discussion_group)})" if step.discussion_group else ""
+        )
         what += _byline(step.author) + _suffix(summary.votes(step))
         what += "".join(f" · {cell(c.text)}{_byline(c.author)}" for c in step.comments)
         rows.append("| " + " | ".join([what, *(cell(v) for v in step.step_fields)]) + " |")

@@ -23,7 +23,7 @@ from app.errors import InvalidInput
 from app.exports.base import MAX_SUBTITLE_CHARS, ExportOptions
 from app.exports.words import Words, words_for
 from app.models import NoteKind
-from app.schemas import BoardSnapshot, GroupPublic, NotePublic
+from app.schemas import BoardSnapshot, NotePublic, ThemePublic
 
 LOCAL_TIME = ZoneInfo("Europe/Helsinki")
 Cell = tuple[str, str | None]  # (column id, row id or None)
@@ -58,18 +58,18 @@ class SummaryNote:
     created_at: datetime
     comments: tuple[SummaryComment, ...] = ()
     row: str = ""
-    group: str = ""
+    theme: str = ""  # the title of the theme it is in
     owner: str = ""
     partners: str = ""
     how: str = ""
     when: str = ""
     # The discussion group it came from ("Ryhmä 2"), shown after the text.
-    work_group: str = ""
+    discussion_group: str = ""
     rank: int = 0  # the count the room saw, for ordering by votes
 
     @property
-    def work_group_suffix(self) -> str:
-        return f" ({self.work_group})" if self.work_group else ""
+    def discussion_group_suffix(self) -> str:
+        return f" ({self.discussion_group})" if self.discussion_group else ""
 
     @property
     def step_fields(self) -> tuple[str, str, str, str]:
@@ -187,29 +187,29 @@ def build_summary(read: BoardRead, options: ExportOptions, now: datetime | None 
     chosen = {column.id for column in columns}
     titles = {column.id: column.title for column in snapshot.columns}
     row_titles = {row.id: row.title for row in snapshot.rows}
-    group_titles = {group.id: group.title for group in snapshot.groups}
+    theme_titles = {theme.id: theme.title for theme in snapshot.themes}
     by_cell: dict[Cell, list[SummaryNote]] = {}
-    by_group: dict[str, list[SummaryNote]] = {group.id: [] for group in snapshot.groups}
-    group_rows: dict[str, str | None] = {}  # a theme sits in the row of its first note
+    by_theme: dict[str, list[SummaryNote]] = {theme.id: [] for theme in snapshot.themes}
+    theme_rows: dict[str, str | None] = {}  # a theme sits in the row of its first note
     next_steps: list[SummaryNote] = []
     for note in snapshot.notes:
         if not shown_in_summary(note.visibility) or note.column_id not in chosen:
             continue
-        group = group_titles.get(note.group_id or "", "")
+        theme = theme_titles.get(note.theme_id or "", "")
         row = row_titles.get(note.row_id or "", "")
-        item = _note(note, titles.get(note.column_id, ""), options, show_votes, row, group)
+        item = _note(note, titles.get(note.column_id, ""), options, show_votes, row, theme)
         if note.kind is NoteKind.next_step:
             next_steps.append(item)
-        elif group:
-            by_group[note.group_id or ""].append(item)
-            group_rows.setdefault(note.group_id or "", note.row_id)
+        elif theme:
+            by_theme[note.theme_id or ""].append(item)
+            theme_rows.setdefault(note.theme_id or "", note.row_id)
         else:
             by_cell.setdefault((note.column_id, note.row_id), []).append(item)
     themes_by_cell: dict[Cell, list[SummaryTheme]] = {}
-    for group in snapshot.groups:
-        if members := by_group[group.id]:
-            cell = (group.column_id, group_rows.get(group.id))
-            themes_by_cell.setdefault(cell, []).append(_theme(group, members, options))
+    for theme in snapshot.themes:
+        if members := by_theme[theme.id]:
+            cell = (theme.column_id, theme_rows.get(theme.id))
+            themes_by_cell.setdefault(cell, []).append(_theme(theme, members, options))
     numbers = {column.id: number for number, column in enumerate(snapshot.columns, start=1)}
     sections = tuple(
         SummarySection(
@@ -287,7 +287,7 @@ def _note(
     options: ExportOptions,
     show_votes: bool,
     row: str = "",
-    group: str = "",
+    theme: str = "",
 ) -> SummaryNote:
     names = options.include_names
     comments = note.comments if options.comments else []
@@ -301,20 +301,20 @@ def _note(
         created_at=note.created_at,
         row=row,
         comments=tuple(SummaryComment(c.text, c.author_name if names else "") for c in comments),
-        group=group,
+        theme=theme,
         owner=note.owner,
         partners=note.partners,
         how=note.how,
         when=note.when,
-        work_group=note.work_group_name,
+        discussion_group=note.discussion_group_name,
     )
 
 
-def _theme(group: GroupPublic, members: list[SummaryNote], options: ExportOptions) -> SummaryTheme:
+def _theme(theme: ThemePublic, members: list[SummaryNote], options: ExportOptions) -> SummaryTheme:
     """A theme's votes are its notes' (as shown: none when counts are not)."""
     shown = [note.votes for note in members if note.votes is not None]
     return SummaryTheme(
-        title=group.title,
+        title=theme.title,
         notes=_ordered(members, options),
         votes=sum(shown) if shown else None,
         rank=sum(note.rank for note in members),

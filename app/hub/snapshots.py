@@ -30,7 +30,7 @@ class Mine:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (note id, visibility)
     votes: dict[str, int] = field(default_factory=dict)
     reactions: dict[str, list[str]] = field(default_factory=dict)
-    work_group_id: str | None = None
+    discussion_group_id: str | None = None
     done: bool = False
 
 
@@ -58,7 +58,7 @@ class SharedSnapshot:
             ],
             votes=mine.votes,
             votes_left=self.vote_budget - spent if self.in_round else None,
-            work_group_id=mine.work_group_id,
+            discussion_group_id=mine.discussion_group_id,
             done=mine.done,
             reactions=mine.reactions,
         )
@@ -118,11 +118,11 @@ def members_of(session: Session, board_id: str) -> dict[str, Mine]:
     """Every member's notes, votes, reactions, discussion group and done, in four reads."""
     members: dict[str, Mine] = defaultdict(Mine)
     for member_id, group_id, done in session.exec(
-        select(Participant.id, Participant.work_group_id, Participant.done).where(
+        select(Participant.id, Participant.discussion_group_id, Participant.done).where(
             Participant.board_id == board_id
         )
     ):
-        members[member_id].work_group_id = group_id
+        members[member_id].discussion_group_id = group_id
         members[member_id].done = done
     for note_id, author_id, seen in session.exec(
         select(Note.id, Note.author_id, Note.visibility).where(Note.board_id == board_id)

@@ -20,7 +20,7 @@ from app.db import PENDING_EVENTS, BoardEvent
 from app.models import Board, Event, Note, utcnow
 
 # Events that carry several notes' cards; a deleted note is erased from them too.
-MANY_NOTE_TYPES = ("group.created", "group.updated", "notes.revealed")
+MANY_NOTE_TYPES = ("theme.created", "theme.updated", "notes.revealed")
 # What a deleted note's events keep: where it was, never what it said or who said it.
 ERASED_NOTE_FIELDS = {
     "text": "",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import distinct, func
 from sqlmodel import Session, select
 
-from app.models import Note, NoteGroup, NoteVisibility, Participant, Role, Vote
+from app.models import Note, NoteVisibility, Participant, Role, Theme, Vote
 from app.services.members import Actor, require_facilitator
 
 
@@ -47,5 +47,5 @@ def phase_counts(session: Session, actor: Actor) -> PhaseCounts:
         hidden=waiting.get(NoteVisibility.hidden.value, 0),
         voters=session.exec(voters.where(Vote.board_id == board_id, *guests)).one(),
         people=session.exec(select(func.count()).where(*guests)).one(),
-        themes=session.exec(select(func.count()).where(NoteGroup.board_id == board_id)).one(),
+        themes=session.exec(select(func.count()).where(Theme.board_id == board_id)).one(),
     )

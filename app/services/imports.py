@@ -30,18 +30,18 @@ from app.models import (
     Board,
     BoardColumn,
     Comment,
+    DiscussionGroup,
     Facilitator,
     Language,
     Note,
-    NoteGroup,
     Participant,
     Role,
+    Theme,
     Vote,
-    WorkGroup,
     utcnow,
 )
 from app.schemas import BoardSnapshot, ColumnCreate, ColumnPublic, RowCreate
-from app.services import boards, events, public, rows, work_groups
+from app.services import boards, discussion_groups, events, public, rows
 from app.services.members import Actor, lock_board, require_facilitator, require_unlocked
 from app.services.text import clean
 
@@ -181,9 +181,9 @@ def _add_contents(
         targets_in_order.append(column)
     session.flush()
     row_ids = _add_rows(session, settings, board, backup)
-    work_group_ids = _add_work_groups(session, settings, board, backup)
+    discussion_group_ids = _add_discussion_groups(session, settings, board, backup)
     positions: dict[tuple[str, str | None], int] = {}
-    made_groups = _add_groups(session, settings, board, targets_in_order, backup)
+    made_themes = _add_themes(session, settings, board, targets_in_order, backup)
     written: list[tuple[Note, NoteBackup, int]] = []
     number = 0
     for index, (column, source) in enumerate(zip(targets_in_order, backup.columns, strict=True)):
@@ -192,10 +192,10 @@ def _add_contents(
             text = _checked(item.text, settings.max_note_chars, number, comment=False)
             if not text:
                 continue
-            group = made_groups.get((index, item.group_id)) if item.group_id else None
-            if item.group_id and group is None:
+            theme = made_themes.get((index, item.theme_id)) if item.theme_id else None
+            if item.theme_id and theme is None:
                 raise InvalidInput(
-                    "Note {number} of the file names a group its column does not have.",
+                    "Note {number} of the file names a theme its column does not have.",
                     number=number,
                 )
             created = _moment(item.created_at)
@@ -214,9 +214,11 @@ def _add_contents(
                 position=positions[cell],
                 created_at=created,
                 updated_at=_moment(item.updated_at) if item.updated_at else created,
-                group_id=group.id if group else None,
+                theme_id=theme.id if theme else None,
                 color=item.color.value,
-                work_group_id=work_group_ids.get(item.work_group.strip().casefold()),
+                discussion_group_id=discussion_group_ids.get(
+                    item.discussion_group.strip().casefold()
+                ),
                 **_step_fields(settings, item),
             )
             positions[cell] += 1
@@ -247,10 +249,10 @@ def _add_contents(
         session, board, [(n, item.votes) for n, item, _ in written if item.votes]
     )
     session.flush()
-    for group in made_groups.values():
-        members = [note for note, _, _ in written if note.group_id == group.id]
+    for theme in made_themes.values():
+        members = [note for note, _, _ in written if note.theme_id == theme.id]
         events.record(
-            session, board, "group.created", public.group_event_data(session, group), members
+            session, board, "theme.created", public.theme_event_data(session, theme), members
         )
     return ImportResult(
         board_id=board.id,
@@ -261,30 +263,33 @@ def _add_contents(
     )
 
 
-def _add_work_groups(
+def _add_discussion_groups(
     session: Session, settings: Settings, board: Board, backup: Backup
 ) -> dict[str, str]:
-    """The file's work groups on the board (a name the board has is that group; others are
-    added after the last, up to the board's limit), as name (casefolded) → group id."""
-    existing = work_groups.ordered(session, board.id)
+    """The file's discussion groups on the board (a name the board has is that group;
+    others are added after the last, up to the board's limit), as name (casefolded) → id."""
+    existing = discussion_groups.ordered(session, board.id)
     found = {group.name.casefold(): group.id for group in existing}
     added = False
-    names = [*backup.work_groups, *(n.work_group for c in backup.columns for n in c.notes)]
+    names = [
+        *backup.discussion_groups,
+        *(n.discussion_group for c in backup.columns for n in c.notes),
+    ]
     for raw in names:
         name = _field(raw, N_("Discussion group name"), settings.max_title_chars)
         if not name or name.casefold() in found:
             continue
-        if len(found) >= settings.max_work_groups_per_board:
+        if len(found) >= settings.max_discussion_groups_per_board:
             raise LimitReached(
                 "A board can have at most {count} discussion groups.",
-                count=settings.max_work_groups_per_board,
+                count=settings.max_discussion_groups_per_board,
             )
-        group = WorkGroup(board_id=board.id, name=name, position=len(found))
+        group = DiscussionGroup(board_id=board.id, name=name, position=len(found))
         session.add(group)
         found[name.casefold()] = group.id
         added = True
     if added:
-        work_groups.record_progress(session, board, "work_groups.changed")
+        discussion_groups.record_progress(session, board, "discussion_groups.changed")
     return found
 
 
@@ -313,34 +318,34 @@ def _add_rows(session: Session, settings: Settings, board: Board, backup: Backup
     return found
 
 
-def _add_groups(
+def _add_themes(
     session: Session,
     settings: Settings,
     board: Board,
     targets: list[BoardColumn],
     backup: Backup,
-) -> dict[tuple[int, str], NoteGroup]:
-    """The file's groups, by (column index in the file, group id in the file); written
+) -> dict[tuple[int, str], Theme]:
+    """The file's themes, by (column index in the file, theme id in the file); written
     before the notes that point to them."""
-    made: dict[tuple[int, str], NoteGroup] = {}
+    made: dict[tuple[int, str], Theme] = {}
     next_position: dict[str, int] = {}
     for index, (column, source) in enumerate(zip(targets, backup.columns, strict=True)):
-        for item in source.groups:
+        for item in source.themes:
             title = _field(item.title, N_("Theme title"), settings.max_title_chars, fallback="–")
             if column.id not in next_position:
                 last = session.exec(
-                    select(func.max(NoteGroup.position)).where(NoteGroup.column_id == column.id)
+                    select(func.max(Theme.position)).where(Theme.column_id == column.id)
                 ).one()
                 next_position[column.id] = 0 if last is None else last + 1
-            group = NoteGroup(
+            theme = Theme(
                 board_id=board.id,
                 column_id=column.id,
                 title=title,
                 position=next_position[column.id],
             )
             next_position[column.id] += 1
-            session.add(group)
-            made[(index, item.id)] = group
+            session.add(theme)
+            made[(index, item.id)] = theme
     session.flush()
     return made
 

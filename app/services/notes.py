@@ -12,7 +12,7 @@ from app.errors import InvalidInput, LimitReached, NotFound
 from app.i18n import N_
 from app.models import Board, Comment, Note, NoteKind, Vote, VotingState, utcnow
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
-from app.services import events, groups, public, rows, visibility, voting, work_groups
+from app.services import discussion_groups, events, public, rows, theming, visibility, voting
 from app.services.members import (
     Actor,
     column_on_board,
@@ -52,7 +52,7 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
         visibility=visibility.for_new_note(board, actor),
         row_id=row_id,
         color=data.color.value,
-        work_group_id=work_groups.group_of(session, actor.participant_id),
+        discussion_group_id=discussion_groups.group_of(session, actor.participant_id),
         **_step_fields(settings, data.kind.value, data.model_dump(include=set(STEP_FIELDS))),
     )
     session.add(note)
@@ -83,10 +83,10 @@ def update_note(
     given = data.model_dump(include=set(STEP_FIELDS), exclude_none=True)
     for name, value in _step_fields(settings, note.kind, given).items():
         setattr(note, name, value)
-    left_group = None
+    left_theme = None
     if data.column_id is not None or data.position is not None or data.row_id is not None:
-        # Moving a grouped note takes it out of its group: a group lives in one place.
-        left_group, note.group_id = note.group_id, None
+        # Moving a note in a theme takes it out of the theme: a theme lives in one place.
+        left_theme, note.theme_id = note.theme_id, None
         row_id = note.row_id if data.row_id is None else _row_for(session, board.id, data.row_id)
         _move(session, note, data.column_id or note.column_id, row_id, data.position)
     note.updated_at = utcnow()
@@ -94,7 +94,7 @@ def update_note(
     session.flush()
     result = public.note_with_comments(session, note)
     _record_note(session, board, "note.updated", note, result)
-    groups.forget_if_empty(session, board, left_group)
+    theming.forget_if_empty(session, board, left_theme)
     session.commit()
     return public.as_seen(board, actor, result)
 
@@ -126,7 +126,7 @@ def discard_note(session: Session, board: Board, note: Note) -> None:
         "note.deleted",
         {"id": note.id, "column_id": note.column_id, "row_id": note.row_id},
     )
-    groups.forget_if_empty(session, board, note.group_id)
+    theming.forget_if_empty(session, board, note.theme_id)
 
 
 def add_comment(
@@ -257,7 +257,7 @@ def _move(
     siblings = list(
         session.exec(
             select(Note)
-            .where(_in_cell(target.id, row_id), Note.id != note.id, col(Note.group_id).is_(None))
+            .where(_in_cell(target.id, row_id), Note.id != note.id, col(Note.theme_id).is_(None))
             .order_by(col(Note.position), col(Note.created_at))
         ).all()
     )

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.errors import Conflict, NotFound
 from app.models import Note, Participant, Role
 from app.schemas import ParticipantRemoved
-from app.services import events, notes, work_groups
+from app.services import discussion_groups, events, notes
 from app.services.members import Actor, lock_board, require_facilitator, require_writable
 
 
@@ -36,14 +36,14 @@ def remove_participant(
         ).all():
             notes.discard_note(session, board, note)
             removed_notes += 1
-    counted = member.done or member.work_group_id is not None
+    counted = member.done or member.discussion_group_id is not None
     member.role = Role.removed.value
     member.name = ""
     member.done = False
-    member.work_group_id = None
+    member.discussion_group_id = None
     session.add(member)
     if counted:  # the room's "done" counts and group sizes leave them out now
-        work_groups.record_progress(session, board)
+        discussion_groups.record_progress(session, board)
     # Facilitators and the removed participant only (app/audience.py); the hub closes
     # the participant's open streams on it.
     events.record(session, board, "participant.removed", {"participant_id": member.id})

@@ -16,27 +16,27 @@ from app.models import (
     BoardColumn,
     BoardRow,
     Comment,
+    DiscussionGroup,
     Note,
     NoteColor,
-    NoteGroup,
     NoteKind,
     NoteVisibility,
     Participant,
+    Theme,
     Vote,
     VotingState,
-    WorkGroup,
 )
 from app.schemas import (
     BoardSnapshot,
     ColumnPublic,
     CommentPublic,
-    GroupPublic,
     NotePublic,
     RowPublic,
+    ThemePublic,
     Viewer,
     VotingPublic,
 )
-from app.services import signals, work_groups
+from app.services import discussion_groups, signals
 from app.services.members import Actor
 
 
@@ -50,42 +50,40 @@ def note_public(note: Note, comments: Iterable[Comment] = ()) -> NotePublic:
     return NotePublic.model_validate(data)
 
 
-def group_public(
-    group: NoteGroup, notes: Iterable[NotePublic], *, counted: bool = True
-) -> GroupPublic:
-    """The group with its members (the notes of `notes` that belong to it, in that order)
+def theme_public(theme: Theme, notes: Iterable[NotePublic], *, counted: bool = True) -> ThemePublic:
+    """The theme with its members (the notes of `notes` that belong to it, in that order)
     and their sum (None when the viewer is not `counted`: a round hides the results)."""
-    members = [note for note in notes if note.group_id == group.id]
-    return GroupPublic(
-        id=group.id,
-        board_id=group.board_id,
-        column_id=group.column_id,
-        title=group.title,
-        position=group.position,
+    members = [note for note in notes if note.theme_id == theme.id]
+    return ThemePublic(
+        id=theme.id,
+        board_id=theme.board_id,
+        column_id=theme.column_id,
+        title=theme.title,
+        position=theme.position,
         note_ids=[note.id for note in members],
         votes=None
         if not counted or any(note.votes is None for note in members)
         else sum(note.votes or 0 for note in members),
-        created_at=group.created_at,
-        updated_at=group.updated_at,
+        created_at=theme.created_at,
+        updated_at=theme.updated_at,
     )
 
 
-def group_members(session: Session, group: NoteGroup) -> list[NotePublic]:
-    """The group's notes in group order, with their comments."""
+def theme_members(session: Session, theme: Theme) -> list[NotePublic]:
+    """The theme's notes in theme order, with their comments."""
     notes = session.exec(
         select(Note)
-        .where(Note.group_id == group.id)
+        .where(Note.theme_id == theme.id)
         .order_by(col(Note.position), col(Note.created_at))
     ).all()
     return [note_with_comments(session, note) for note in notes]
 
 
-def group_event_data(session: Session, group: NoteGroup) -> dict[str, Any]:
-    """What a group event carries: the group as the API returns it, and its notes, so a
+def theme_event_data(session: Session, theme: Theme) -> dict[str, Any]:
+    """What a theme event carries: the theme as the API returns it, and its notes, so a
     browser can draw the whole card from the event alone."""
-    members = group_members(session, group)
-    data = as_data(group_public(group, members))
+    members = theme_members(session, theme)
+    data = as_data(theme_public(theme, members))
     data["notes"] = [as_data(note) for note in members]
     return data
 
@@ -100,14 +98,14 @@ def as_data(model: Any) -> dict[str, Any]:
 
 
 def note_with_comments(session: Session, note: Note) -> NotePublic:
-    """The note as every view shows it: comments, its group's name, reaction counts."""
+    """The note as every view shows it: comments, its discussion group's name, reaction counts."""
     comments = session.exec(
         select(Comment).where(Comment.note_id == note.id).order_by(col(Comment.created_at))
     ).all()
     result = note_public(note, comments)
-    if note.work_group_id is not None:
-        group = session.get(WorkGroup, note.work_group_id)
-        result.work_group_name = group.name if group is not None else ""
+    if note.discussion_group_id is not None:
+        group = session.get(DiscussionGroup, note.discussion_group_id)
+        result.discussion_group_name = group.name if group is not None else ""
     result.reactions = signals.counts_of(session, note.id)
     return result
 
@@ -117,9 +115,9 @@ def new_note(session: Session, note: Note) -> NotePublic:
     reacted to yet, so only its discussion group's name is read (note_with_comments
     would read comments and reactions on every post of a burst)."""
     result = note_public(note)
-    if note.work_group_id is not None:
-        group = session.get(WorkGroup, note.work_group_id)
-        result.work_group_name = group.name if group is not None else ""
+    if note.discussion_group_id is not None:
+        group = session.get(DiscussionGroup, note.discussion_group_id)
+        result.discussion_group_name = group.name if group is not None else ""
     return result
 
 
@@ -168,14 +166,14 @@ def snapshot(
             r.created_at,
         )
     )
-    progress = work_groups.progress(session, board.id)
-    group_names = {g.id: g.name for g in progress.work_groups}
+    progress = discussion_groups.progress(session, board.id)
+    group_names = {g.id: g.name for g in progress.discussion_groups}
     reactions = signals.counts_by_note(session, board.id)
     notes = [
         _note_from_row(
             row._mapping,
             comments_by_note[row.id],
-            work_group_name=group_names.get(row.work_group_id or "", ""),
+            discussion_group_name=group_names.get(row.discussion_group_id or "", ""),
             reactions=reactions.get(row.id, {}),
         )
         for row in rows
@@ -184,18 +182,18 @@ def snapshot(
     if not counted:
         for note in notes:
             note.votes = None
-    groups = session.exec(select(NoteGroup).where(NoteGroup.board_id == board.id)).all()
-    ordered = sorted(groups, key=lambda g: (order.get(g.column_id, 0), g.position, g.created_at))
+    themes = session.exec(select(Theme).where(Theme.board_id == board.id)).all()
+    ordered = sorted(themes, key=lambda g: (order.get(g.column_id, 0), g.position, g.created_at))
     return BoardSnapshot(
         **board.model_dump(exclude={"owner_id"}),
         columns=[column_public(c) for c in columns],
         notes=notes,
         viewer=viewer_of(session, viewer) if viewer else None,
         rows=[RowPublic.model_validate(r, from_attributes=True) for r in board_rows],
-        groups=[group_public(group, notes, counted=counted) for group in ordered],
+        themes=[theme_public(theme, notes, counted=counted) for theme in ordered],
         has_passcode=board.passcode_hash is not None,
         voting=voting_of(board),
-        work_groups=progress.work_groups,
+        discussion_groups=progress.discussion_groups,
     )
 
 
@@ -222,7 +220,11 @@ def as_seen(board: Board, actor: Actor, note: NotePublic) -> NotePublic:
 
 
 def _note_from_row(
-    row: Any, comments: list[CommentPublic], *, work_group_name: str, reactions: dict[str, int]
+    row: Any,
+    comments: list[CommentPublic],
+    *,
+    discussion_group_name: str,
+    reactions: dict[str, int],
 ) -> NotePublic:
     fields = {name: row[name] for name in NOTE_FIELDS}
     fields.update(
@@ -230,14 +232,16 @@ def _note_from_row(
         visibility=NoteVisibility(row["visibility"]),
         color=NoteColor(row["color"]),
         comments=comments,
-        work_group_name=work_group_name,
+        discussion_group_name=discussion_group_name,
         reactions=reactions,
     )
     return NotePublic.model_construct(**fields)
 
 
 NOTE_FIELDS = tuple(
-    f for f in NotePublic.model_fields if f not in {"comments", "work_group_name", "reactions"}
+    f
+    for f in NotePublic.model_fields
+    if f not in {"comments", "discussion_group_name", "reactions"}
 )
 COMMENT_FIELDS = tuple(CommentPublic.model_fields)
 
@@ -272,7 +276,7 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
         ],
         votes=voted,
         votes_left=board.vote_budget - sum(voted.values()) if board and in_round else None,
-        work_group_id=member.work_group_id if member else None,
+        discussion_group_id=member.discussion_group_id if member else None,
         done=member.done if member else False,
         reactions=signals.mine_by_note(session, actor),
     )

@@ -157,7 +157,7 @@ def sort_column(session: Session, actor: Actor, column_id: str) -> ColumnSorted:
         raise Conflict("The results are hidden until the round closes: sort after that.")
     notes = session.exec(
         select(Note)
-        .where(Note.column_id == column.id, col(Note.group_id).is_(None))
+        .where(Note.column_id == column.id, col(Note.theme_id).is_(None))
         .order_by(col(Note.position), col(Note.created_at))
     ).all()
     cells: dict[str | None, list[Note]] = {}  # a grid board's column sorts cell by cell

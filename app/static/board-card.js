@@ -24,10 +24,10 @@
   }
 
   // A copy of a <template> for one note: its __NOTE__ placeholders become the note's id.
-  function copy(templateId, noteId, group) {
+  function copy(templateId, noteId, themeId) {
     const template = document.getElementById(templateId);
     const holder = document.createElement("template");
-    holder.innerHTML = template.innerHTML.replaceAll("__NOTE__", noteId).replaceAll("__GROUP__", group || "");
+    holder.innerHTML = template.innerHTML.replaceAll("__NOTE__", noteId).replaceAll("__THEME__", themeId || "");
     holder.content.querySelectorAll("form[data-hx]:not([hx-post])").forEach((form) => {
       form.setAttribute("hx-post", form.getAttribute("action"));
     });
@@ -75,7 +75,7 @@
   function applies(when, note, noteId) {
     const kind = note.classList.contains("note--next-step") ? "next_step" : "note";
     const seen = note.dataset.visibility || "public";
-    const grouped = Boolean(note.dataset.groupId);
+    const themed = Boolean(note.dataset.themeId);
     switch (when) {
       case "mine":
         return viewer().mine(noteId);
@@ -91,10 +91,10 @@
         return seen === "hidden";
       case "shown":
         return seen !== "hidden";
-      case "grouped":
-        return grouped;
+      case "themed":
+        return themed;
       case "loose":
-        return !grouped;
+        return !themed;
       default:
         return true;
     }
@@ -102,7 +102,7 @@
 
   function fillMenu(note, noteId) {
     const body = menu.querySelector(".note-menu-body");
-    const parts = copy("note-menu-template", noteId, note.dataset.groupId);
+    const parts = copy("note-menu-template", noteId, note.dataset.themeId);
     parts.querySelectorAll("[data-when]").forEach((part) => {
       if (!applies(part.dataset.when, note, noteId)) part.remove();
     });
@@ -246,7 +246,7 @@
           input.type = "hidden";
           input.name = "note_ids";
           input.value = id;
-          input.setAttribute("form", "group-form");
+          input.setAttribute("form", "theme-form");
           return input;
         })
       );
@@ -262,7 +262,7 @@
   });
   document.addEventListener("paja:event", (event) => {
     const { type, data } = event.detail;
-    if ((type === "group.created" || type === "group.updated") && data.note_ids) {
+    if ((type === "theme.created" || type === "theme.updated") && data.note_ids) {
       data.note_ids.filter((id) => selected.has(id)).forEach((id) => select(id, false));
     }
   });

@@ -158,9 +158,9 @@
 
   function placeNote(data, html, created) {
     const existing = document.getElementById("note-" + data.id);
-    // A grouped note lives inside its group's card (when this page has the card yet).
-    const inGroup = data.group_id && document.getElementById("group-notes-" + data.group_id);
-    const list = inGroup || listOf(data);
+    // A note in a theme lives inside the theme's card (when this page has the card yet).
+    const inTheme = data.theme_id && document.getElementById("theme-notes-" + data.theme_id);
+    const list = inTheme || listOf(data);
     if (!list) return;
     const element = fragment(html);
     const state = existing ? saveState(existing) : null;
@@ -181,7 +181,7 @@
     }
     decorate(element);
     changed(from && from !== list ? [from, list] : [list]);
-    sumGroupVotes();
+    sumThemeVotes();
     if (state) restoreState(element, state, list);
     if (created && !ownNotes.has(data.id)) announceNewNote(data.column_id);
     const menuFocus = Boolean(window.PajaCard && window.PajaCard.menuHolds(data.id));
@@ -290,7 +290,7 @@
       used.classList.toggle("is-mine", given.has(used.dataset.reaction));
     });
     const filter = board.dataset.groupFilter || "";
-    note.hidden = Boolean(filter) && note.dataset.workGroupId !== filter;
+    note.hidden = Boolean(filter) && note.dataset.discussionGroupId !== filter;
     decorateVoting(note, id);
     // The projector shows the counts, not the controls.
     if (board.dataset.view === "public") note.querySelectorAll(".note-foot").forEach((foot) => (foot.inert = true));
@@ -459,34 +459,34 @@
     const next = note.nextElementSibling || note.previousElementSibling;
     note.remove();
     changed([list]);
-    sumGroupVotes();
+    sumThemeVotes();
     if (!hadFocus) return;
     const column = list.closest(".cell, .column");
     const fallback = column && column.querySelector(".note-form textarea");
     (next || fallback || list).focus();
   }
 
-  // A group card shows the sum of its notes' votes; recount it from the notes it holds.
-  function sumGroupVotes() {
-    document.querySelectorAll(".group").forEach((group) => {
+  // A theme's card shows the sum of its notes' votes; recount it from the notes it holds.
+  function sumThemeVotes() {
+    document.querySelectorAll(".theme-card").forEach((theme) => {
       let sum = 0;
       let hidden = false; // "–": a voting round hides the counts until it closes
-      group.querySelectorAll(".note").forEach((note) => {
+      theme.querySelectorAll(".note").forEach((note) => {
         const votes = note.dataset.votes || "0";
         hidden = hidden || votes === "–";
         sum += Number(votes) || 0;
       });
-      const total = group.querySelector(".group-vote-count");
+      const total = theme.querySelector(".theme-vote-count");
       if (total) total.textContent = hidden ? "–" : String(sum);
     });
   }
 
-  // group.created / group.updated: the card arrives with its notes inside; the notes'
+  // theme.created / theme.updated: the card arrives with its notes inside; the notes'
   // old elements (loose, or in another column) go, and focus stays on the card.
-  function placeGroup(data, html) {
-    const list = document.getElementById("groups-" + data.column_id);
+  function placeTheme(data, html) {
+    const list = document.getElementById("themes-" + data.column_id);
     if (!list) return;
-    const existing = document.getElementById("group-" + data.id);
+    const existing = document.getElementById("theme-" + data.id);
     const active = document.activeElement;
     const keyed = active && active.closest("[data-focus]");
     const hadFocus = Boolean(existing && existing.contains(active));
@@ -507,7 +507,7 @@
     }
     element.querySelectorAll(".note").forEach(decorate);
     changed(null);
-    sumGroupVotes();
+    sumThemeVotes();
     if (hadFocus) {
       const key = keyed && keyed.dataset.focus;
       const target = (key && element.querySelector(`[data-focus="${key}"]`)) || element;
@@ -516,13 +516,13 @@
     }
   }
 
-  // group.deleted: the card goes; the note.updated events that follow put its notes back.
-  function removeGroup(data) {
-    const group = document.getElementById("group-" + data.id);
-    if (!group) return;
-    const hadFocus = group.contains(document.activeElement);
-    const column = group.closest(".column");
-    group.remove();
+  // theme.deleted: the card goes; the note.updated events that follow put its notes back.
+  function removeTheme(data) {
+    const theme = document.getElementById("theme-" + data.id);
+    if (!theme) return;
+    const hadFocus = theme.contains(document.activeElement);
+    const column = theme.closest(".column");
+    theme.remove();
     changed(null);
     if (hadFocus && column) {
       const next = column.querySelector(".notes .note") || column.querySelector(".note-form textarea");
@@ -531,17 +531,17 @@
   }
 
   const handlers = {
-    "group.created": (event) => placeGroup(event.data, event.html),
-    "group.updated": (event) => placeGroup(event.data, event.html),
-    "group.deleted": (event) => removeGroup(event.data),
+    "theme.created": (event) => placeTheme(event.data, event.html),
+    "theme.updated": (event) => placeTheme(event.data, event.html),
+    "theme.deleted": (event) => removeTheme(event.data),
     "note.created": (event) => {
       placeNote(event.data, event.html, true);
-      countGroupNote(event.data.work_group_id, 1);
+      countDiscussionGroupNote(event.data.discussion_group_id, 1);
     },
     "note.updated": (event) => placeNote(event.data, event.html, false),
     "note.deleted": (event) => {
       const note = document.getElementById("note-" + event.data.id);
-      if (note) countGroupNote(note.dataset.workGroupId, -1);
+      if (note) countDiscussionGroupNote(note.dataset.discussionGroupId, -1);
       removeNote(event.data.id);
       if (myVotes.delete(event.data.id)) decorateAll(); // its votes went with it
     },
@@ -580,7 +580,7 @@
       counts.forEach((count) => (count.textContent = shown));
       const voted = document.getElementById("note-" + event.data.note_id);
       if (voted) voted.dataset.votes = String(shown);
-      sumGroupVotes();
+      sumThemeVotes();
       // Only the voter's own copy of the event says how many votes are theirs.
       if (typeof event.data.mine === "number") {
         setMyVotes(event.data.note_id, event.data.mine);
@@ -684,7 +684,7 @@
       decorate(note);
     },
     "participants.progress": (event) => showProgress(event),
-    "work_groups.changed": (event) => showProgress(event),
+    "discussion_groups.changed": (event) => showProgress(event),
     "board.follow": (event) => {
       board.dataset.follow = event.data.column_id || "";
       follow(event.data.column_id);
@@ -733,29 +733,29 @@
     document.dispatchEvent(new CustomEvent("paja:clock", { detail: { offset } }));
   }
 
-  // Progress and groups: the facilitator's table is replaced; everyone's group menus and
-  // the group names on notes follow renames and removals.
+  // Progress and discussion groups: the facilitator's table is replaced; everyone's menus
+  // of discussion groups and the group names on notes follow renames and removals.
   function showProgress(event) {
     const table = document.getElementById("progress");
     if (table) table.replaceWith(fragment(event.html));
-    const groups = event.data.work_groups;
+    const groups = event.data.discussion_groups;
     const names = new Map(groups.map((group) => [group.id, group.name]));
-    document.querySelectorAll("select.work-group-options").forEach((select) => {
+    document.querySelectorAll("select.discussion-group-options").forEach((select) => {
       const chosen = select.value;
       const none = new Option(select.dataset.none || "", "");
       select.replaceChildren(none, ...groups.map((group) => new Option(group.name, group.id)));
       select.value = names.has(chosen) ? chosen : "";
     });
-    document.querySelectorAll(".note-group").forEach((label) => {
-      const name = names.get(label.dataset.workGroupId);
+    document.querySelectorAll(".note-discussion-group").forEach((label) => {
+      const name = names.get(label.dataset.discussionGroupId);
       if (name === undefined) label.remove();
-      else label.querySelector(".note-group-name").textContent = name;
+      else label.querySelector(".note-discussion-group-name").textContent = name;
     });
     if (board.dataset.groupFilter && !names.has(board.dataset.groupFilter)) setFilter("");
   }
 
-  function countGroupNote(groupId, step) {
-    const cell = groupId && document.querySelector(`[data-group-notes="${groupId}"]`);
+  function countDiscussionGroupNote(groupId, step) {
+    const cell = groupId && document.querySelector(`[data-discussion-group-notes="${groupId}"]`);
     if (cell) cell.textContent = String(Number(cell.textContent) + step);
   }
 

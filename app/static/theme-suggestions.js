@@ -1,6 +1,6 @@
 // Theme suggestions on the board (facilitators): ask the server, show each suggestion
 // with its notes highlighted on the board, and create a theme with one click through
-// the groups API; its live event redraws every browser. Without JavaScript the form
+// the themes API; its live event redraws every browser. Without JavaScript the form
 // opens the suggestions page instead.
 (function () {
   "use strict";
@@ -85,7 +85,7 @@
     }
     const accept = button(acceptLabel, async () => {
       accept.disabled = true;
-      const response = await fetch("/api/v1/boards/" + boardId + "/groups", {
+      const response = await fetch("/api/v1/boards/" + boardId + "/themes", {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", Accept: "application/json" },

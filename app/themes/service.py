@@ -72,7 +72,7 @@ def suggest(
 
 def _unthemed(session: Session, board_id: str, column_id: str | None) -> list[NoteText]:
     query = select(Note.id, Note.text).where(Note.board_id == board_id)
-    query = query.where(col(Note.group_id).is_(None))
+    query = query.where(col(Note.theme_id).is_(None))
     if column_id is not None:
         query = query.where(Note.column_id == column_id)
     rows = session.exec(query.order_by(col(Note.column_id), col(Note.position))).all()

@@ -383,7 +383,7 @@ def board_view(
         notes_by_column=_group_notes(snapshot),
         rows=snapshot.rows,
         notes_by_cell=_group_by_cell(snapshot),
-        groups_by_column=groups_by_column(snapshot),
+        themes_by_column=themes_by_column(snapshot),
         statuses=[s.value for s in BoardStatus],
         base_url=_public_base(request),
         teams=settings.teams,
@@ -418,14 +418,14 @@ def _group_by_cell(snapshot: BoardSnapshot) -> dict[str, list[dict[str, Any]]]:
     return grouped
 
 
-def groups_by_column(snapshot: BoardSnapshot) -> dict[str, list[dict[str, Any]]]:
-    """Each column's group cards, each with its notes, as the group partial draws them."""
+def themes_by_column(snapshot: BoardSnapshot) -> dict[str, list[dict[str, Any]]]:
+    """Each column's theme cards, each with its notes, as the theme partial draws them."""
     notes = {note.id: note.model_dump(mode="json") for note in snapshot.notes}
-    grouped: dict[str, list[dict[str, Any]]] = {c.id: [] for c in snapshot.columns}
-    for group in snapshot.groups:
-        card = {**group.model_dump(mode="json"), "notes": [notes[i] for i in group.note_ids]}
-        grouped.setdefault(group.column_id, []).append(card)
-    return grouped
+    cards: dict[str, list[dict[str, Any]]] = {c.id: [] for c in snapshot.columns}
+    for theme in snapshot.themes:
+        card = {**theme.model_dump(mode="json"), "notes": [notes[i] for i in theme.note_ids]}
+        cards.setdefault(theme.column_id, []).append(card)
+    return cards
 
 
 def _fragment_or_redirect(
@@ -608,9 +608,9 @@ def _step(
     in_cell = [
         n.id
         for n in snapshot.notes
-        if n.column_id == note.column_id and n.row_id == note.row_id and n.group_id is None
+        if n.column_id == note.column_id and n.row_id == note.row_id and n.theme_id is None
     ]
-    if note_id not in in_cell:  # a grouped note: a step takes it out, to the cell's end
+    if note_id not in in_cell:  # a note in a theme: a step takes it out, to the cell's end
         return (note.column_id, row, len(in_cell))
     index = in_cell.index(note_id)
     if direction in ("up", "down"):

@@ -37,12 +37,12 @@ EVENT_PARTIALS = {
     "row.updated": "_row_event.html",
     "row.deleted": "_row_event.html",
     "board.updated": "_board_header.html",
-    "group.created": "_group.html",
-    "group.updated": "_group.html",
+    "theme.created": "_theme.html",
+    "theme.updated": "_theme.html",
     "timer.changed": "_timer.html",
     "voting.changed": "_voting.html",
     "participants.progress": "_progress.html",
-    "work_groups.changed": "_progress.html",
+    "discussion_groups.changed": "_progress.html",
 }
 
 
@@ -117,12 +117,12 @@ def _event_payload(event: BoardEvent, language: str, audience: Audience) -> dict
 def _partial_context(type_: str, data: dict[str, Any], event: BoardEvent) -> dict[str, Any]:
     if type_ == "notes.revealed":
         return {"notes": data["notes"], "board_id": event.board_id}
-    if type_ in ("participants.progress", "work_groups.changed"):
+    if type_ in ("participants.progress", "discussion_groups.changed"):
         return {"progress": data, "board_id": event.board_id}
     if type_.startswith("note."):
         return {"note": data, "board_id": event.board_id}
-    if type_.startswith("group."):
-        return {"group": data, "board_id": event.board_id}
+    if type_.startswith("theme."):
+        return {"theme": data, "board_id": event.board_id}
     if type_.startswith("comment."):
         return {"comment": data}
     if type_.startswith("timer."):

@@ -1,4 +1,4 @@
-"""What the board page adds for work groups and signals: the groups, the facilitator's
+"""What the board page adds for discussion groups and signals: the groups, the facilitator's
 progress and member list, and the group the page is filtered by."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from fastapi import Request
 from sqlmodel import Session
 
 from app.schemas import BoardSnapshot
-from app.services import work_groups
+from app.services import discussion_groups
 from app.services.members import Actor
 
 
@@ -17,12 +17,14 @@ def board_extras(
     request: Request, session: Session, actor: Actor, snapshot: BoardSnapshot
 ) -> dict[str, Any]:
     """`?group=` hides other groups' notes without JavaScript; an unknown group hides none."""
-    progress = work_groups.progress(session, actor.board_id)
+    progress = discussion_groups.progress(session, actor.board_id)
     wanted = request.query_params.get("group", "")
-    known = {g.id for g in progress.work_groups}
+    known = {g.id for g in progress.discussion_groups}
     return {
         "progress": progress.model_dump(mode="json"),
-        "work_groups": progress.work_groups,
-        "participants": work_groups.participants(session, actor) if actor.is_facilitator else [],
+        "discussion_groups": progress.discussion_groups,
+        "participants": discussion_groups.participants(session, actor)
+        if actor.is_facilitator
+        else [],
         "group_filter": wanted if wanted in known else "",
     }

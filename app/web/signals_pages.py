@@ -1,4 +1,4 @@
-"""Form posts for work groups, "I'm done", reactions and follow me. Without JavaScript each
+"""Form posts for discussion groups, "I'm done", reactions and follow me. Without JavaScript each
 redirects back to the board; with htmx it answers 204 and the live event shows the change."""
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from sqlmodel import Session
 from app.api.deps import MemberWork, SettingsDep
 from app.errors import PajaError
 from app.i18n import translations
-from app.schemas import FollowUpdate, MembershipUpdate, WorkGroupCreate
-from app.services import signals, work_groups
+from app.schemas import DiscussionGroupCreate, FollowUpdate, MembershipUpdate
+from app.services import discussion_groups, signals
 from app.services.members import Actor
 from app.web.pages import _fragment_or_redirect, _refuse, _trigger, apply_change, page_language
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.post("/b/{board_id}/work-groups")
-async def add_work_groups(
+@router.post("/b/{board_id}/discussion-groups")
+async def add_discussion_groups(
     request: Request,
     board_id: str,
     work: MemberWork,
@@ -35,52 +35,57 @@ async def add_work_groups(
         if count is not None and not name.strip():
             language = page_language(request, actor.language)
             numbered = translations(language).gettext("Group {number}")
-            data = WorkGroupCreate(names=[numbered.format(number=n) for n in range(1, count + 1)])
+            data = DiscussionGroupCreate(
+                names=[numbered.format(number=n) for n in range(1, count + 1)]
+            )
         else:
-            data = WorkGroupCreate(name=name)
-        return work_groups.create(session, settings, actor, data)
+            data = DiscussionGroupCreate(name=name)
+        return discussion_groups.create(session, settings, actor, data)
 
     return await apply_change(request, work, create)
 
 
-@router.post("/b/{board_id}/work-groups/{work_group_id}/delete")
-async def delete_work_group(
-    request: Request, board_id: str, work_group_id: str, work: MemberWork
+@router.post("/b/{board_id}/discussion-groups/{discussion_group_id}/delete")
+async def delete_discussion_group(
+    request: Request, board_id: str, discussion_group_id: str, work: MemberWork
 ) -> Response:
     return await apply_change(
-        request, work, lambda s, actor: work_groups.delete(s, actor, work_group_id)
+        request, work, lambda s, actor: discussion_groups.delete(s, actor, discussion_group_id)
     )
 
 
 @router.post("/b/{board_id}/me/group")
-async def pick_work_group(
+async def pick_discussion_group(
     request: Request,
     board_id: str,
     work: MemberWork,
-    work_group_id: Annotated[str, Form(max_length=100)] = "",
+    discussion_group_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    choice = MembershipUpdate(work_group_id=work_group_id or None)
+    choice = MembershipUpdate(discussion_group_id=discussion_group_id or None)
     try:
-        me = await work.write(lambda s, actor: work_groups.join_group(s, actor, choice))
+        me = await work.write(lambda s, actor: discussion_groups.join_group(s, actor, choice))
     except PajaError as error:
         return _refuse(request, error)
     response = _fragment_or_redirect(request, board_id)
-    return _trigger(response, "paja:my-group", {"work_group_id": me.work_group_id})
+    return _trigger(response, "paja:my-group", {"discussion_group_id": me.discussion_group_id})
 
 
 @router.post("/b/{board_id}/participants/{participant_id}/group")
-async def assign_work_group(
+async def assign_discussion_group(
     request: Request,
     board_id: str,
     participant_id: str,
     work: MemberWork,
-    work_group_id: Annotated[str, Form(max_length=100)] = "",
+    discussion_group_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     return await apply_change(
         request,
         work,
-        lambda s, actor: work_groups.assign(
-            s, actor, participant_id, MembershipUpdate(work_group_id=work_group_id or None)
+        lambda s, actor: discussion_groups.assign(
+            s,
+            actor,
+            participant_id,
+            MembershipUpdate(discussion_group_id=discussion_group_id or None),
         ),
     )
 
@@ -93,7 +98,7 @@ async def toggle_done(
     on: Annotated[bool, Form()] = True,
 ) -> Response:
     try:
-        me = await work.write(lambda s, actor: work_groups.set_done(s, actor, done=on))
+        me = await work.write(lambda s, actor: discussion_groups.set_done(s, actor, done=on))
     except PajaError as error:
         return _refuse(request, error)
     response = _fragment_or_redirect(request, board_id)
@@ -102,7 +107,9 @@ async def toggle_done(
 
 @router.post("/b/{board_id}/done/reset")
 async def reset_done(request: Request, board_id: str, work: MemberWork) -> Response:
-    return await apply_change(request, work, lambda s, actor: work_groups.reset_done(s, actor))
+    return await apply_change(
+        request, work, lambda s, actor: discussion_groups.reset_done(s, actor)
+    )
 
 
 @router.post("/b/{board_id}/notes/{note_id}/reactions")

@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.api.deps import ActorDep, SessionDep, SettingsDep
 from app.errors import PajaError
-from app.schemas import GroupCreate
-from app.services import boards, groups
+from app.schemas import ThemeCreate
+from app.services import boards, theming
 from app.themes import service
 from app.web.pages import _refuse, page
 
@@ -58,7 +58,7 @@ def accept(
 ) -> Response:
     """Create the theme (one event, live for everyone), then the remaining suggestions."""
     try:
-        groups.create_group(session, settings, actor, GroupCreate(title=title, note_ids=note_ids))
+        theming.create_theme(session, settings, actor, ThemeCreate(title=title, note_ids=note_ids))
     except PajaError as error:
         return _refuse(request, error)
     query = f"?{urlencode({'column_id': column_id})}" if column_id else ""

@@ -52,5 +52,5 @@ def test_a_facilitator_creates_a_suggested_theme_live_for_everyone(
         "Teema luotu: Oppilaitokset ja työllisyyspalvelut"
     )
     expect(duplicate).to_have_count(0)
-    theme = anna.locator(".group-title", has_text="Oppilaitokset ja työllisyyspalvelut")
+    theme = anna.locator(".theme-title", has_text="Oppilaitokset ja työllisyyspalvelut")
     expect(theme).to_be_visible(timeout=2000)

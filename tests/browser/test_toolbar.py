@@ -145,7 +145,7 @@ def test_a_locked_board_keeps_its_results_in_sight(
     second = snapshot["notes"][1]
     made = server.api(
         "POST",
-        f"{base}/groups",
+        f"{base}/themes",
         json={"title": "Lukittu teema", "note_ids": [note["id"], second["id"]]},
     )
     assert made["title"] == "Lukittu teema"
@@ -240,7 +240,7 @@ def test_no_page_breaks_the_content_security_policy(
     page.keyboard.press("Escape")
     page.locator("#tool-themes > summary").click()
     page.get_by_role("button", name="Kokoa valitut teemaksi").click()
-    expect(page.locator("#group-form-error")).to_be_visible()
+    expect(page.locator("#theme-form-error")).to_be_visible()
     page.locator("#tool-writing > summary").click()
     page.get_by_role("button", name="Aloita yksityinen kirjoittaminen").click()
     expect(page.locator("#tool-state-writing")).to_contain_text("yksityinen")

@@ -1,7 +1,7 @@
-"""Groups: a facilitator merges notes under one title and splits them again. A note in a
-group stays a note of its own (text, comments, votes); the group only gathers them in one
-column and counts their votes together. A note already in another group is refused (409)
-rather than moved, so one careless click cannot break up another group."""
+"""Themes: a facilitator merges notes under one title and splits them again. A note in a
+theme stays a note of its own (text, comments, votes); the theme only gathers them in one
+column and counts their votes together. A note already in another theme is refused (409)
+rather than moved, so one careless click cannot break up another theme."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
-from app.models import Board, Note, NoteGroup, utcnow
-from app.schemas import GroupCreate, GroupPublic, GroupUpdate
+from app.models import Board, Note, Theme, utcnow
+from app.schemas import ThemeCreate, ThemePublic, ThemeUpdate
 from app.services import events, public
 from app.services.members import Actor, lock_board, require_facilitator, require_writable
 from app.services.text import clean
@@ -23,96 +23,94 @@ from app.services.text import clean
 MIN_NOTES = 2
 
 
-def create_group(
-    session: Session, settings: Settings, actor: Actor, data: GroupCreate
-) -> GroupPublic:
-    """Merge notes into a new group in the column of the first one; notes from other
+def create_theme(
+    session: Session, settings: Settings, actor: Actor, data: ThemeCreate
+) -> ThemePublic:
+    """Merge notes into a new theme in the column of the first one; notes from other
     columns move there."""
     board = _begin(session, actor)
     title = clean(data.title, field=N_("Theme title"), limit=settings.max_title_chars)
     chosen = _notes(session, board.id, _unique(data.note_ids))
     if len(chosen) < MIN_NOTES:
         raise InvalidInput("A theme needs at least two notes.")
-    _refuse_grouped(session, chosen, None)
+    _refuse_themed(session, chosen, None)
     column_id = chosen[0].column_id
-    last = session.exec(
-        select(func.max(NoteGroup.position)).where(NoteGroup.column_id == column_id)
-    ).one()
-    group = NoteGroup(
+    last = session.exec(select(func.max(Theme.position)).where(Theme.column_id == column_id)).one()
+    theme = Theme(
         board_id=board.id,
         column_id=column_id,
         title=title,
         position=0 if last is None else last + 1,
     )
-    session.add(group)
+    session.add(theme)
     session.flush()
     left = {note.column_id for note in chosen}
-    _gather(session, group, chosen)
+    _gather(session, theme, chosen)
     for column in left:
         _renumber_loose(session, column)
     session.flush()
-    data_out = _record_group(session, board, "group.created", group)
+    data_out = _record_theme(session, board, "theme.created", theme)
     session.commit()
     return _result(data_out)
 
 
-def update_group(
-    session: Session, settings: Settings, actor: Actor, group_id: str, data: GroupUpdate
-) -> GroupPublic:
-    """Rename the group, add notes to it, or take notes out (they stay in its column)."""
+def update_theme(
+    session: Session, settings: Settings, actor: Actor, theme_id: str, data: ThemeUpdate
+) -> ThemePublic:
+    """Rename the theme, add notes to it, or take notes out (they stay in its column)."""
     board = _begin(session, actor)
-    group = _group_on_board(session, board.id, group_id)
+    theme = _theme_on_board(session, board.id, theme_id)
     if data.title is not None:
-        group.title = clean(data.title, field=N_("Theme title"), limit=settings.max_title_chars)
-    members = _members(session, group.id)
+        theme.title = clean(data.title, field=N_("Theme title"), limit=settings.max_title_chars)
+    members = _members(session, theme.id)
     member_ids = {note.id for note in members}
     removed = _notes(session, board.id, _unique(data.remove_note_ids))
     if any(note.id not in member_ids for note in removed):
         raise InvalidInput("That note is not in this theme.")
     asked = _notes(session, board.id, _unique(data.add_note_ids))
     added = [note for note in asked if note.id not in member_ids]
-    _refuse_grouped(session, added, group.id)
+    _refuse_themed(session, added, theme.id)
     removed_ids = {note.id for note in removed}
     kept = [note for note in members if note.id not in removed_ids]
     if not kept and not added:
         raise InvalidInput("Taking out every note would empty the theme: split it instead.")
     for note in removed:
-        note.group_id = None
+        note.theme_id = None
         session.add(note)
     left = {note.column_id for note in added}
-    _gather(session, group, kept + added)
-    for column in left | {group.column_id}:
+    _gather(session, theme, kept + added)
+    for column in left | {theme.column_id}:
         _renumber_loose(session, column)
-    group.updated_at = utcnow()
-    session.add(group)
+    theme.updated_at = utcnow()
+    session.add(theme)
     session.flush()
-    data_out = _record_group(session, board, "group.updated", group)
-    _release(session, board, group.column_id, removed)
+    data_out = _record_theme(session, board, "theme.updated", theme)
+    _release(session, board, theme.column_id, removed)
     session.commit()
     return _result(data_out)
 
 
-def delete_group(session: Session, actor: Actor, group_id: str) -> None:
-    """Split the group: every note stays, ungrouped, where the group was."""
+def delete_theme(session: Session, actor: Actor, theme_id: str) -> None:
+    """Split the theme: every note stays, out of any theme, where the theme was."""
     board = _begin(session, actor)
-    group = _group_on_board(session, board.id, group_id)
-    members = _members(session, group.id)
-    _record_deleted(session, board, group, [note.id for note in members])
-    _release(session, board, group.column_id, members)
-    session.delete(group)
+    theme = _theme_on_board(session, board.id, theme_id)
+    members = _members(session, theme.id)
+    _record_deleted(session, board, theme, [note.id for note in members])
+    _release(session, board, theme.column_id, members)
+    session.delete(theme)
     session.commit()
 
 
-def forget_if_empty(session: Session, board: Board, group_id: str | None) -> None:
-    """A group whose last note was deleted or moved away goes too (one event)."""
-    if group_id is None:
+def forget_if_empty(session: Session, board: Board, theme_id: str | None) -> None:
+    """A theme whose last note was deleted or moved away goes too (one event)."""
+    if theme_id is None:
         return
     session.flush()
-    group = session.get(NoteGroup, group_id)
-    if group is None or _members(session, group.id):
+    theme = session.get(Theme, theme_id)
+    if theme is None or _members(session, theme.id):
         return
-    _record_deleted(session, board, group, [])
-    session.delete(group)
+    _record_deleted(session, board, theme, [])
+    session.delete(theme)
 
 
 def _begin(session: Session, actor: Actor) -> Board:
@@ -122,27 +120,27 @@ def _begin(session: Session, actor: Actor) -> Board:
     return board
 
 
-def _record_group(session: Session, board: Board, type_: str, group: NoteGroup) -> dict[str, Any]:
-    """Record a group event: the whole card; app.audience draws it apart per viewer."""
-    data = public.group_event_data(session, group)
-    events.record(session, board, type_, data, _members(session, group.id))
+def _record_theme(session: Session, board: Board, type_: str, theme: Theme) -> dict[str, Any]:
+    """Record a theme event: the whole card; app.audience draws it apart per viewer."""
+    data = public.theme_event_data(session, theme)
+    events.record(session, board, type_, data, _members(session, theme.id))
     return data
 
 
-def _record_deleted(session: Session, board: Board, group: NoteGroup, note_ids: list[str]) -> None:
-    data = {"id": group.id, "board_id": group.board_id, "column_id": group.column_id}
+def _record_deleted(session: Session, board: Board, theme: Theme, note_ids: list[str]) -> None:
+    data = {"id": theme.id, "board_id": theme.board_id, "column_id": theme.column_id}
     about = session.exec(select(Note).where(col(Note.id).in_(note_ids))).all() if note_ids else []
-    events.record(session, board, "group.deleted", {**data, "note_ids": note_ids}, about)
+    events.record(session, board, "theme.deleted", {**data, "note_ids": note_ids}, about)
 
 
 def _release(session: Session, board: Board, column_id: str, notes: Iterable[Note]) -> None:
-    """Ungroup `notes` to the top of the column's loose notes, where the group card was,
-    one note.updated each so every browser places them."""
+    """Take `notes` out of their theme, to the top of the column's loose notes where the
+    theme card was, one note.updated each so every browser places them."""
     released = list(notes)
     if not released:
         return
     for note in released:
-        note.group_id = None
+        note.theme_id = None
         note.updated_at = utcnow()
         session.add(note)
     _renumber_loose(session, column_id, first=released)
@@ -152,11 +150,11 @@ def _release(session: Session, board: Board, column_id: str, notes: Iterable[Not
         events.record(session, board, "note.updated", data, note)
 
 
-def _gather(session: Session, group: NoteGroup, notes: list[Note]) -> None:
-    """Put `notes` in the group, in this order, in the group's column."""
+def _gather(session: Session, theme: Theme, notes: list[Note]) -> None:
+    """Put `notes` in the theme, in this order, in the theme's column."""
     for number, note in enumerate(notes):
-        note.group_id = group.id
-        note.column_id = group.column_id
+        note.theme_id = theme.id
+        note.column_id = theme.column_id
         note.position = number
         note.updated_at = utcnow()
         session.add(note)
@@ -164,13 +162,13 @@ def _gather(session: Session, group: NoteGroup, notes: list[Note]) -> None:
 
 
 def _renumber_loose(session: Session, column_id: str, first: list[Note] | None = None) -> None:
-    """Number the column's ungrouped notes densely (0, 1, 2…), `first` at the top: a
+    """Number the column's notes outside themes densely (0, 1, 2…), `first` at the top: a
     browser then places a note by its position among the loose notes."""
     front = first or []
     ids = {note.id for note in front}
     loose = session.exec(
         select(Note)
-        .where(Note.column_id == column_id, col(Note.group_id).is_(None))
+        .where(Note.column_id == column_id, col(Note.theme_id).is_(None))
         .order_by(col(Note.position), col(Note.created_at))
     ).all()
     ordered = front + [note for note in loose if note.id not in ids]
@@ -180,10 +178,10 @@ def _renumber_loose(session: Session, column_id: str, first: list[Note] | None =
             session.add(note)
 
 
-def _refuse_grouped(session: Session, notes: list[Note], allowed: str | None) -> None:
+def _refuse_themed(session: Session, notes: list[Note], allowed: str | None) -> None:
     for note in notes:
-        if note.group_id is not None and note.group_id != allowed:
-            other = session.get(NoteGroup, note.group_id)
+        if note.theme_id is not None and note.theme_id != allowed:
+            other = session.get(Theme, note.theme_id)
             raise Conflict(
                 "A note is already in the theme “{title}”: take it out of that theme first.",
                 title=other.title if other else "",
@@ -205,26 +203,26 @@ def _notes(session: Session, board_id: str, note_ids: list[str]) -> list[Note]:
     return [found[note_id] for note_id in note_ids]
 
 
-def _members(session: Session, group_id: str) -> list[Note]:
+def _members(session: Session, theme_id: str) -> list[Note]:
     return list(
         session.exec(
             select(Note)
-            .where(Note.group_id == group_id)
+            .where(Note.theme_id == theme_id)
             .order_by(col(Note.position), col(Note.created_at))
         ).all()
     )
 
 
-def _group_on_board(session: Session, board_id: str, group_id: str) -> NoteGroup:
-    group = session.get(NoteGroup, group_id)
-    if group is None or group.board_id != board_id:
+def _theme_on_board(session: Session, board_id: str, theme_id: str) -> Theme:
+    theme = session.get(Theme, theme_id)
+    if theme is None or theme.board_id != board_id:
         raise NotFound("There is no such theme on this board.")
-    return group
+    return theme
 
 
 def _unique(ids: list[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _result(data: dict) -> GroupPublic:
-    return GroupPublic.model_validate({k: v for k, v in data.items() if k != "notes"})
+def _result(data: dict) -> ThemePublic:
+    return ThemePublic.model_validate({k: v for k, v in data.items() if k != "notes"})

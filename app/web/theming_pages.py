@@ -1,4 +1,5 @@
-"""Page forms for groups, next steps and colours, and the board's page of next steps.
+"""Page forms that make and edit themes (theme_pages only suggests them), next steps and
+colours, and the board's page of next steps.
 Each works as a plain form post that redirects back to the board; htmx sends the same
 forms, and the live events redraw the board for everyone."""
 
@@ -12,8 +13,8 @@ from fastapi.responses import Response
 from app.api.deps import ActorDep, MemberWork, SessionDep, SettingsDep
 from app.errors import PajaError
 from app.models import NoteColor
-from app.schemas import GroupCreate, GroupUpdate, NoteUpdate
-from app.services import boards, groups, next_steps, notes
+from app.schemas import NoteUpdate, ThemeCreate, ThemeUpdate
+from app.services import boards, next_steps, notes, theming
 from app.web.pages import _form_error, _fragment_or_redirect, _refuse, apply_change, page
 
 router = APIRouter(include_in_schema=False)
@@ -21,8 +22,8 @@ router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=10_000)]
 
 
-@router.post("/b/{board_id}/groups")
-def group_selected(
+@router.post("/b/{board_id}/themes")
+def theme_selected(
     request: Request,
     board_id: str,
     actor: ActorDep,
@@ -30,29 +31,29 @@ def group_selected(
     settings: SettingsDep,
     title: Text = "",
     note_ids: Annotated[list[str], Form(max_length=5000)] = [],  # noqa: B006
-    group_id: Annotated[str, Form(max_length=100)] = "",
+    theme_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """The facilitator bar's form: a new group of the ticked notes, or (pressed from a
-    group card) the ticked notes added to that group."""
+    """The facilitator bar's form: a new theme of the ticked notes, or (pressed from a
+    theme card) the ticked notes added to that theme."""
     try:
-        if group_id:
-            groups.update_group(
-                session, settings, actor, group_id, GroupUpdate(add_note_ids=note_ids)
+        if theme_id:
+            theming.update_theme(
+                session, settings, actor, theme_id, ThemeUpdate(add_note_ids=note_ids)
             )
         else:
-            groups.create_group(
-                session, settings, actor, GroupCreate(title=title, note_ids=note_ids)
+            theming.create_theme(
+                session, settings, actor, ThemeCreate(title=title, note_ids=note_ids)
             )
     except PajaError as error:
-        return _form_error(request, error, "_group_form.html", title=title, board_id=board_id)
-    return _fragment_or_redirect(request, board_id, "_group_form.html", title="", error=None)
+        return _form_error(request, error, "_theme_form.html", title=title, board_id=board_id)
+    return _fragment_or_redirect(request, board_id, "_theme_form.html", title="", error=None)
 
 
-@router.post("/b/{board_id}/groups/{group_id}/rename")
-async def rename_group(
+@router.post("/b/{board_id}/themes/{theme_id}/rename")
+async def rename_theme(
     request: Request,
     board_id: str,
-    group_id: str,
+    theme_id: str,
     work: MemberWork,
     settings: SettingsDep,
     title: Text = "",
@@ -60,34 +61,34 @@ async def rename_group(
     return await apply_change(
         request,
         work,
-        lambda s, actor: groups.update_group(
-            s, settings, actor, group_id, GroupUpdate(title=title)
+        lambda s, actor: theming.update_theme(
+            s, settings, actor, theme_id, ThemeUpdate(title=title)
         ),
     )
 
 
-@router.post("/b/{board_id}/groups/{group_id}/remove")
+@router.post("/b/{board_id}/themes/{theme_id}/remove")
 def take_out(
     request: Request,
     board_id: str,
-    group_id: str,
+    theme_id: str,
     actor: ActorDep,
     session: SessionDep,
     settings: SettingsDep,
     note_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     try:
-        update = GroupUpdate(remove_note_ids=[note_id])
-        groups.update_group(session, settings, actor, group_id, update)
+        update = ThemeUpdate(remove_note_ids=[note_id])
+        theming.update_theme(session, settings, actor, theme_id, update)
     except PajaError as error:
         return _refuse(request, error)
     return _fragment_or_redirect(request, board_id)
 
 
-@router.post("/b/{board_id}/groups/{group_id}/split")
-async def split_group(request: Request, board_id: str, group_id: str, work: MemberWork) -> Response:
+@router.post("/b/{board_id}/themes/{theme_id}/split")
+async def split_theme(request: Request, board_id: str, theme_id: str, work: MemberWork) -> Response:
     return await apply_change(
-        request, work, lambda s, actor: groups.delete_group(s, actor, group_id)
+        request, work, lambda s, actor: theming.delete_theme(s, actor, theme_id)
     )
 
 

@@ -1,5 +1,6 @@
-"""Work groups (the workshop's discussion groups) and how far their members are: who is
-in which group, and "I'm done". Progress leaves the server as counts only, never as who."""
+"""Discussion groups (the people of a workshop split into breakout groups; not themes,
+which gather notes: app/services/theming.py) and how far their members are: who is in
+which group, and "I'm done". Progress leaves the server as counts only, never as who."""
 
 from __future__ import annotations
 
@@ -9,27 +10,27 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.errors import InvalidInput, LimitReached, NotFound
 from app.i18n import N_
-from app.models import Board, Note, Participant, Role, WorkGroup
+from app.models import Board, DiscussionGroup, Note, Participant, Role
 from app.schemas import (
+    DiscussionGroupCreate,
+    DiscussionGroupPublic,
+    DiscussionGroupUpdate,
     Me,
     MembershipUpdate,
     ParticipantPublic,
     Progress,
-    WorkGroupCreate,
-    WorkGroupPublic,
-    WorkGroupUpdate,
 )
 from app.services import events
 from app.services.members import Actor, lock_board, require_facilitator, require_writable
 from app.services.text import clean
 
 
-def ordered(session: Session, board_id: str) -> list[WorkGroup]:
+def ordered(session: Session, board_id: str) -> list[DiscussionGroup]:
     return list(
         session.exec(
-            select(WorkGroup)
-            .where(WorkGroup.board_id == board_id)
-            .order_by(col(WorkGroup.position), col(WorkGroup.name))
+            select(DiscussionGroup)
+            .where(DiscussionGroup.board_id == board_id)
+            .order_by(col(DiscussionGroup.position), col(DiscussionGroup.name))
         ).all()
     )
 
@@ -46,8 +47,8 @@ def progress(session: Session, board_id: str) -> Progress:
     return Progress(
         done=session.exec(people.where(Participant.done == True)).one(),  # noqa: E712
         total=session.exec(people).one(),
-        work_groups=[
-            WorkGroupPublic(
+        discussion_groups=[
+            DiscussionGroupPublic(
                 id=g.id,
                 board_id=g.board_id,
                 name=g.name,
@@ -64,7 +65,7 @@ def progress(session: Session, board_id: str) -> Progress:
 def _count_by_group(
     session: Session, model: type[Participant] | type[Note], board_id: str, *where: object
 ) -> dict[str, int]:
-    group = col(model.work_group_id)
+    group = col(model.discussion_group_id)
     rows = session.exec(
         select(group, func.count())
         .where(model.board_id == board_id, group.is_not(None), *where)  # type: ignore[arg-type]
@@ -78,7 +79,9 @@ def record_progress(session: Session, board: Board, type_: str = "participants.p
     events.record(session, board, type_, progress(session, board.id).model_dump(mode="json"))
 
 
-def create(session: Session, settings: Settings, actor: Actor, data: WorkGroupCreate) -> Progress:
+def create(
+    session: Session, settings: Settings, actor: Actor, data: DiscussionGroupCreate
+) -> Progress:
     """Add one group, or several in one go; names already on the board are refused."""
     require_facilitator(actor)
     board = lock_board(session, actor.board_id)
@@ -88,10 +91,10 @@ def create(session: Session, settings: Settings, actor: Actor, data: WorkGroupCr
     if not names:
         raise InvalidInput("Give the discussion group a name.")
     existing = ordered(session, board.id)
-    if len(existing) + len(names) > settings.max_work_groups_per_board:
+    if len(existing) + len(names) > settings.max_discussion_groups_per_board:
         raise LimitReached(
             "A board can have at most {count} discussion groups.",
-            count=settings.max_work_groups_per_board,
+            count=settings.max_discussion_groups_per_board,
         )
     taken = {g.name.casefold() for g in existing}
     for offset, raw in enumerate(names):
@@ -99,21 +102,25 @@ def create(session: Session, settings: Settings, actor: Actor, data: WorkGroupCr
         if name.casefold() in taken:
             raise InvalidInput("There is already a discussion group called {name}.", name=name)
         taken.add(name.casefold())
-        session.add(WorkGroup(board_id=board.id, name=name, position=len(existing) + offset))
-    record_progress(session, board, "work_groups.changed")
+        session.add(DiscussionGroup(board_id=board.id, name=name, position=len(existing) + offset))
+    record_progress(session, board, "discussion_groups.changed")
     session.commit()
     return progress(session, board.id)
 
 
 def update(
-    session: Session, settings: Settings, actor: Actor, work_group_id: str, data: WorkGroupUpdate
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    discussion_group_id: str,
+    data: DiscussionGroupUpdate,
 ) -> Progress:
     """Rename a group or move it in the list."""
     require_facilitator(actor)
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
     groups = ordered(session, board.id)
-    group = _find(groups, work_group_id)
+    group = _find(groups, discussion_group_id)
     if data.name is not None:
         name = clean(data.name, field=N_("Discussion group name"), limit=settings.max_title_chars)
         if any(g.name.casefold() == name.casefold() for g in groups if g is not group):
@@ -125,25 +132,25 @@ def update(
     for index, item in enumerate(groups):
         item.position = index
         session.add(item)
-    record_progress(session, board, "work_groups.changed")
+    record_progress(session, board, "discussion_groups.changed")
     session.commit()
     return progress(session, board.id)
 
 
-def delete(session: Session, actor: Actor, work_group_id: str) -> Progress:
+def delete(session: Session, actor: Actor, discussion_group_id: str) -> Progress:
     """Remove a group; its members and notes stay, without a group."""
     require_facilitator(actor)
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
-    group = _find(ordered(session, board.id), work_group_id)
+    group = _find(ordered(session, board.id), discussion_group_id)
     session.delete(group)  # ON DELETE SET NULL ungroups its members and notes
-    record_progress(session, board, "work_groups.changed")
+    record_progress(session, board, "discussion_groups.changed")
     session.commit()
     return progress(session, board.id)
 
 
-def _find(groups: list[WorkGroup], work_group_id: str) -> WorkGroup:
-    group = next((g for g in groups if g.id == work_group_id), None)
+def _find(groups: list[DiscussionGroup], discussion_group_id: str) -> DiscussionGroup:
+    group = next((g for g in groups if g.id == discussion_group_id), None)
     if group is None:
         raise NotFound("There is no such discussion group on this board.")
     return group
@@ -154,7 +161,7 @@ def me(session: Session, actor: Actor) -> Me:
     return Me(
         participant_id=member.id,
         name=member.name,
-        work_group_id=member.work_group_id,
+        discussion_group_id=member.discussion_group_id,
         done=member.done,
     )
 
@@ -164,7 +171,7 @@ def join_group(session: Session, actor: Actor, data: MembershipUpdate) -> Me:
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
     member = _member(session, board.id, actor.participant_id)
-    if _set_group(session, member, data.work_group_id):
+    if _set_group(session, member, data.discussion_group_id):
         record_progress(session, board)
         session.commit()
     return me(session, actor)
@@ -178,21 +185,21 @@ def assign(
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
     member = _member(session, board.id, participant_id)
-    if _set_group(session, member, data.work_group_id):
+    if _set_group(session, member, data.discussion_group_id):
         record_progress(session, board)
         session.commit()
     return participant_public(member)
 
 
-def _set_group(session: Session, member: Participant, work_group_id: str | None) -> bool:
+def _set_group(session: Session, member: Participant, discussion_group_id: str | None) -> bool:
     """True when the membership changed (repeating a choice records nothing)."""
-    if work_group_id is not None:
-        group = session.get(WorkGroup, work_group_id)
+    if discussion_group_id is not None:
+        group = session.get(DiscussionGroup, discussion_group_id)
         if group is None or group.board_id != member.board_id:
             raise InvalidInput("That discussion group is not on this board.")
-    if member.work_group_id == work_group_id:
+    if member.discussion_group_id == discussion_group_id:
         return False
-    member.work_group_id = work_group_id
+    member.discussion_group_id = discussion_group_id
     session.add(member)
     return True
 
@@ -239,7 +246,10 @@ def participants(session: Session, actor: Actor) -> list[ParticipantPublic]:
 
 def participant_public(member: Participant) -> ParticipantPublic:
     return ParticipantPublic(
-        id=member.id, name=member.name, role=Role(member.role), work_group_id=member.work_group_id
+        id=member.id,
+        name=member.name,
+        role=Role(member.role),
+        discussion_group_id=member.discussion_group_id,
     )
 
 
@@ -251,12 +261,16 @@ def _member(session: Session, board_id: str, participant_id: str) -> Participant
 
 
 def group_of(session: Session, participant_id: str) -> str | None:
-    """The work group a member's new note carries."""
+    """The discussion group a member's new note carries."""
     member = session.get(Participant, participant_id)
-    return member.work_group_id if member is not None else None
+    return member.discussion_group_id if member is not None else None
 
 
 def names(session: Session, board_id: str) -> dict[str, str]:
     return dict(
-        session.exec(select(WorkGroup.id, WorkGroup.name).where(WorkGroup.board_id == board_id))
+        session.exec(
+            select(DiscussionGroup.id, DiscussionGroup.name).where(
+                DiscussionGroup.board_id == board_id
+            )
+        )
     )
