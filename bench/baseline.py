@@ -40,10 +40,9 @@ SAMPLE_TEXT = "TEXT-PLACEHOLDER"
 
 def _note_template() -> str:
     """Paja's rendered note partial with placeholders where the ids and text go."""
-    from app.web.render import render
-
     from app.models import Note
     from app.services.public import note_public
+    from app.web.render import render
 
     # Built as Paja builds a new note's card, so the card follows every field it gains.
     note = Note(

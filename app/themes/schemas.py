@@ -19,7 +19,7 @@ class SuggestedTheme(BaseModel):
 
 
 class ThemeSuggestionsPublic(BaseModel):
-    """Nothing of this is stored: accepting a theme is POST …/groups with its notes."""
+    """Nothing of this is stored: accepting a theme is POST …/themes with its notes."""
 
     themes: list[SuggestedTheme]
     duplicates: list[list[str]]

@@ -1,6 +1,6 @@
 """Theme suggestions for a facilitator: the notes not yet in a theme, on the board or in
 one column, grouped by the configured engine. Read-only: nothing is stored until the
-facilitator accepts a theme (through the theme service, app/services/groups.py)."""
+facilitator accepts a theme (through the theme service, app/services/theming.py)."""
 
 from __future__ import annotations
 
