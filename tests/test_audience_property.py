@@ -1,6 +1,7 @@
 """A stateful property test of who sees what: random sequences of what facilitators and
 participants do (post, edit, delete, comment, react, hide, approve, private writing on
-and off, reveal, a hidden voting round, vote, theme and un-theme, import, duplicate),
+and off, reveal, a hidden voting round, vote, theme and un-theme, import, duplicate,
+remove a participant with or without their notes),
 and after every step, for every participant, everything they received through every
 door (their snapshot, a catch-up from the start, the live frames of that step, the next
 steps list, the board page and the next-steps page) holds no text they may not see now,
@@ -37,6 +38,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from sqlmodel import select
+from starlette.websockets import WebSocketDisconnect
 
 from app.models import Board, Comment, Event, Note, Role
 from tests.conftest import join
@@ -110,6 +112,7 @@ class Room(RuleBasedStateMachine):
         self.steps = 0
         self.copies: list[str] = []
         self.round_opened = 0  # the seq at which the last round opened
+        self.removed: set[str] = set()  # taken off the board: their doors are closed
 
     # ---- plumbing ------------------------------------------------------------------
 
@@ -278,10 +281,29 @@ class Room(RuleBasedStateMachine):
         assert texts <= seen_by_all, texts - seen_by_all
         self.copies.append(copy["id"])
 
-    # Hook for participant removal (issue #13 item 4, the "abuse" helper): once
-    # `DELETE /api/v1/boards/{id}/participants/{participant_id}` exists, add a rule that
-    # removes "ben" (optionally with his notes: their texts join self.deleted) and stop
-    # checking his doors; his socket must then close with 4408.
+    @precondition(lambda self: "ben" not in self.removed)
+    @rule(with_notes=st.booleans())
+    def remove_ben(self, with_notes: bool) -> None:
+        """A facilitator takes Ben off the board, with his notes or without: his stream
+        ends with 4408, and what he wrote goes when asked (his comments on others' notes
+        stay, as the board says). His doors are no longer his to read."""
+        _, notes, _ = self._state()
+        his = {n.id for n in notes if n.author_id == self.ids["ben"]}
+        texts = set().union(*(self._texts_of(n) for n in his)) if with_notes else set()
+        tail = f"/participants/{self.ids['ben']}" + ("?with_notes=true" if with_notes else "")
+        if self._do("DELETE", tail, "fac").status_code != 200:
+            return  # an archived board, say: nothing changed
+        self.removed.add("ben")
+        if with_notes:
+            self.deleted |= texts
+            self.note_ids = [n for n in self.note_ids if n not in his]
+            self.comments = [c for c in self.comments if c[0] not in his]
+        context, socket = self.sockets.pop("ben")
+        with pytest.raises(WebSocketDisconnect) as ended:
+            while True:  # what was queued before the end, then the close
+                socket.receive_text()
+        assert ended.value.code == 4408
+        context.__exit__(None, None, None)
 
     # ---- the oracle ----------------------------------------------------------------
 
@@ -350,6 +372,8 @@ class Room(RuleBasedStateMachine):
         hidden = board.voting_state == "open" and board.hide_results
         self.steps += 1
         for who in ("anna", "ben"):
+            if who in self.removed:
+                continue
             allowed = self._visible_texts(self.ids[who])
             # The REST reads for one participant per step, in turn; the other doors for both.
             doors = self._reads(who) if (self.steps + len(who)) % 2 else {}
@@ -449,5 +473,30 @@ def test_the_oracle_catches_a_leak(
             room._check("anna", {"text": secret}, "a door that leaks")
         with pytest.raises(AssertionError, match="hidden count"):
             room._no_counts({"notes": [{"votes": 3}]}, "a door that counts")
+    finally:
+        room.teardown()
+
+
+def test_the_removal_rule_closes_the_stream_and_forgets_the_notes(
+    client: TestClient, facilitator: dict[str, str], db: Any
+) -> None:
+    """The remove_ben step, once by hand: Ben's stream ends with 4408, his note is gone
+    from the database, and every door of the others still holds."""
+    Room.client, Room.facilitator, Room.db = client, facilitator, db
+    room = Room()
+    try:
+        room.post("ben", 0, False)
+        room.every_door_shows_only_what_may_be_seen()
+        written = room._texts_of(room.note_ids[-1])
+        room.remove_ben(True)
+        assert room.removed == {"ben"} and written <= room.deleted and not room.note_ids
+        room.every_door_shows_only_what_may_be_seen()
+        room.the_database_forgot_every_deleted_note()
+        assert (
+            room._do(
+                "POST", "/notes", "ben", {"column_id": room.columns[0], "text": "x"}
+            ).status_code
+            == 403
+        )
     finally:
         room.teardown()
