@@ -87,6 +87,12 @@ def test_ctrl_enter_sends_and_a_reload_keeps_an_unsent_draft(
     expect(page.locator(f"#note-text-{first}")).to_have_value("")
 
     page.locator(f"#note-text-{second}").fill("Puolivalmis ajatus")
+    # A person reloads seconds after typing, not in the same millisecond: wait until the
+    # browser holds the draft (Chromium commits localStorage writes asynchronously).
+    page.wait_for_function(
+        "key => (localStorage.getItem(key) || '').includes('Puolivalmis ajatus')",
+        arg=f"paja:draft:{board['id']}:{second}",
+    )
     page.reload()
     expect(page.locator(f"#note-text-{second}")).to_have_value("Puolivalmis ajatus")
     expect(page.locator(f"#note-text-{first}")).to_have_value("")  # sent: no draft left
