@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import queue
 import threading
 import time
@@ -27,7 +26,6 @@ QUEUE_LIMIT = 20_000  # past this, notes are embedded when a suggestion asks for
 # worker starts a batch once writing has paused this long, or after the longest hold.
 QUIET_SECONDS = 1.5
 LONGEST_HOLD_SECONDS = 20.0
-LOW_PRIORITY = 19  # nice value of the worker's thread (Linux threads have their own)
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 _STOP = object()
@@ -104,7 +102,6 @@ class EmbeddingWorker:
                 item[1].cancel()
 
     def _run(self) -> None:
-        _lower_this_threads_priority()
         held: object = None
         while True:
             item, held = (held if held is not None else self._queue.get()), None
@@ -155,10 +152,3 @@ class EmbeddingWorker:
                 if notes:
                     vectors = self.embed([note.text for note in notes])
                     store.save(session, notes, vectors)
-
-
-def _lower_this_threads_priority() -> None:
-    """On Linux each thread has its own nice value: the model runs in this thread (one
-    OpenMP thread), so requests win the CPU whenever both want it."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOW_PRIORITY)
