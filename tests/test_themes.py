@@ -271,13 +271,13 @@ def test_the_embedding_worker_lets_a_burst_of_writing_pass_first(
         embedded.append((time.monotonic(), len(texts)))
         return np.ones((len(texts), model.DIMENSIONS), dtype=np.float32)
 
-    monkeypatch_quiet = 0.5
+    quiet = 0.5
     worker = EmbeddingWorker(db, embed)
     worker.start()
     try:
         ids = []
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("app.themes.worker.QUIET_SECONDS", monkeypatch_quiet)
+            patch.setattr("app.themes.worker.QUIET_SECONDS", quiet)
             for number in range(6):
                 note = post_note(client, board, facilitator, f"Ajatus {number}")
                 ids.append(note["id"])
@@ -290,5 +290,5 @@ def test_the_embedding_worker_lets_a_burst_of_writing_pass_first(
                 time.sleep(0.05)
     finally:
         worker.stop()
-    assert embedded and embedded[0][0] >= last_write + monkeypatch_quiet * 0.9
+    assert embedded and embedded[0][0] >= last_write + quiet * 0.9
     assert sum(count for _, count in embedded) == len(ids)

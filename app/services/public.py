@@ -102,10 +102,7 @@ def note_with_comments(session: Session, note: Note) -> NotePublic:
     comments = session.exec(
         select(Comment).where(Comment.note_id == note.id).order_by(col(Comment.created_at))
     ).all()
-    result = note_public(note, comments)
-    if note.discussion_group_id is not None:
-        group = session.get(DiscussionGroup, note.discussion_group_id)
-        result.discussion_group_name = group.name if group is not None else ""
+    result = _with_group_name(session, note, comments)
     result.reactions = signals.counts_of(session, note.id)
     return result
 
@@ -114,7 +111,11 @@ def new_note(session: Session, note: Note) -> NotePublic:
     """A note just written, as every view shows it: nothing can have been said or
     reacted to yet, so only its discussion group's name is read (note_with_comments
     would read comments and reactions on every post of a burst)."""
-    result = note_public(note)
+    return _with_group_name(session, note, ())
+
+
+def _with_group_name(session: Session, note: Note, comments: Iterable[Comment]) -> NotePublic:
+    result = note_public(note, comments)
     if note.discussion_group_id is not None:
         group = session.get(DiscussionGroup, note.discussion_group_id)
         result.discussion_group_name = group.name if group is not None else ""

@@ -16,8 +16,12 @@
 
   // The draft keeps the form's client key with its text: a draft restored after a reload
   // that cut a send short goes out under the same key, so the server stores it once.
+  function clientKeyOf(form) {
+    return form.querySelector("input[name=client_key]");
+  }
+
   function keep(form, text) {
-    const clientKey = form.querySelector("input[name=client_key]");
+    const clientKey = clientKeyOf(form);
     try {
       if (text.trim()) localStorage.setItem(key(form), JSON.stringify({ text, key: clientKey ? clientKey.value : "" }));
       else localStorage.removeItem(key(form));
@@ -57,7 +61,7 @@
     const { text, key: sentKey } = kept(form);
     if (!text) return;
     area.value = text;
-    const clientKey = form.querySelector("input[name=client_key]");
+    const clientKey = clientKeyOf(form);
     if (clientKey && sentKey) {
       clientKey.value = sentKey;
       form.dataset.restoredText = text;
@@ -79,7 +83,7 @@
     if (form.dataset.restoredText !== undefined && area.value !== form.dataset.restoredText) {
       // Rewritten after a restore: a new text is a new note, under a key of its own.
       delete form.dataset.restoredText;
-      const clientKey = form.querySelector("input[name=client_key]");
+      const clientKey = clientKeyOf(form);
       if (clientKey) clientKey.value = freshKey();
     }
     keep(form, area.value);
