@@ -54,12 +54,34 @@ def client_address(connection: HTTPConnection) -> str:
     return str(address)
 
 
+class SweptMemoryStorage(storage.MemoryStorage):
+    """limits' in-process storage without its timer thread. MemoryStorage starts a new
+    `threading.Timer` (a thread) 10 ms after a hit whenever the last one has run, so on
+    a busy board nearly every write started a thread: 0.37 ms of CPU for a note's three
+    counters against 0.03 ms without (bench/write_path.py). A counter is expired when
+    it is read anyway (`get`); the sweep that frees counters nobody reads again runs
+    inline instead, at most once every SWEEP_SECONDS."""
+
+    SWEEP_SECONDS = 10.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timer.cancel()
+        self._next_sweep = time.monotonic() + self.SWEEP_SECONDS
+
+    def _MemoryStorage__schedule_expiry(self) -> None:
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.SWEEP_SECONDS
+            self._MemoryStorage__expire_events()
+
+
 def _storage(settings: Settings) -> storage.Storage:
     """Redis when configured, so every worker counts together. The key prefix comes from
     the database URL: workers of one deployment share counts, other deployments on the
     same Redis (or test databases) do not."""
     if settings.redis_url is None:
-        return storage.MemoryStorage()
+        return SweptMemoryStorage()
     database = settings.database_url.get_secret_value().encode()
     prefix = "paja-limits-" + hashlib.sha256(database).hexdigest()[:12]
     return storage.storage_from_string(settings.redis_url.get_secret_value(), key_prefix=prefix)
@@ -75,7 +97,7 @@ class RateLimits:
         self._secret = settings.secret()
         # While Redis is away, each worker keeps counting on its own rather than failing
         # every write (the board itself does not need Redis to take a note).
-        self._fallback = strategies.SlidingWindowCounterRateLimiter(storage.MemoryStorage())
+        self._fallback = strategies.SlidingWindowCounterRateLimiter(SweptMemoryStorage())
         self.posts = parse(f"{settings.posts_per_minute}/minute")
         self.sign_ins = parse(f"{settings.sign_ins_per_minute}/minute")
         self.passcode_guesses = parse(f"{settings.passcode_guesses_per_minute}/minute")
