@@ -19,6 +19,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 PENDING_EVENTS = "pending_events"
 PENDING_ACCESS_ENDS = "pending_access_ends"
 WRITE_OPTION = "paja_write"
+# session.info: the transaction begun for writing, which begin_write then keeps.
+WRITING = "paja_writing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +96,24 @@ def begin_write(session: Session) -> None:
     """Start the transaction a change is made in. On SQLite it ends any read
     transaction the request had open (authentication, say) and begins IMMEDIATE, so the
     write lock is held only while the change is made, never while a request waits for a
-    worker thread; PostgreSQL needs nothing here (its row locks do the queueing)."""
+    worker thread; PostgreSQL needs nothing here (its row locks do the queueing). A
+    transaction begun by `begin_write` or `begin_writing` is kept as it is."""
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
+        if session.info.get(WRITING) is session.get_transaction():
+            return
         session.commit()
+    begin_writing(session)
+
+
+def begin_writing(session: Session) -> None:
+    """Begin a write transaction (BEGIN IMMEDIATE on SQLite) before anything is read.
+    The write queue (app.unit) lets one change run at a time on SQLite, so a change may
+    as well hold the write lock from its first read: the caller is identified inside
+    the change's own transaction, one BEGIN and one COMMIT instead of two of each."""
     session.connection(execution_options={WRITE_OPTION: True})
+    session.info[WRITING] = session.get_transaction()
 
 
 def end_access_after_commit(session: Session, **who: str) -> None:

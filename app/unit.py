@@ -42,7 +42,7 @@ import anyio
 import anyio.to_thread
 from sqlmodel import Session
 
-from app.db import Database
+from app.db import Database, begin_writing
 from app.errors import PajaError
 from app.i18n import N_
 
@@ -188,8 +188,17 @@ class Units:
         if key is None:
             return await self.run(work)
         async with self.queue.turn(key):
+            if self.one_writer:
+                return await self.run(lambda session: self._writing(session, work))
             return await self.run(work)
 
     def _in_thread(self, work: Callable[[Session], T]) -> T:
         with self.db.session() as session:
             return work(session)
+
+    @staticmethod
+    def _writing(session: Session, work: Callable[[Session], T]) -> T:
+        """On SQLite the change holds the turn anyway: its transaction writes from the
+        start, the caller's identification included (db.begin_writing)."""
+        begin_writing(session)
+        return work(session)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.db import begin_write, end_access_after_commit
@@ -89,11 +90,14 @@ def issue_token(
     return token
 
 
+# Every request resolves a token: the statement is built once (SQLAlchemy then skips
+# building it and computing its cache key on each request).
+TOKEN_BY_DIGEST = select(AuthToken).where(AuthToken.token_hash == bindparam("digest"))
+
+
 def resolve_token(session: Session, secret: bytes, token: str) -> Principal:
     """The principal behind a token, or 401 when it is unknown, revoked or expired."""
-    row = session.exec(
-        select(AuthToken).where(AuthToken.token_hash == token_digest(secret, token))
-    ).first()
+    row = session.exec(TOKEN_BY_DIGEST, params={"digest": token_digest(secret, token)}).first()
     if row is None:
         raise NotAuthenticated("The token is not valid. Sign in or join the board again.")
     if _aware(row.expires_at) <= utcnow():

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from app import audience
@@ -34,6 +34,11 @@ ERASED_NOTE_FIELDS = {
 ERASED_COMMENT_FIELDS = {"text": "", "author_name": ""}
 
 
+# Every change appends one event and never reads it back in its transaction: a plain
+# INSERT, without the ORM's unit of work (a quarter of a note's CPU went to flushing).
+EVENT_INSERT = insert(Event.__table__)  # type: ignore[arg-type]
+
+
 def record(
     session: Session,
     board: Board,
@@ -52,7 +57,8 @@ def record(
     session.add(board)
     stored = {**data, audience.FACTS: audience.facts(board, notes, **extra)}
     note_id = notes[0].id if len(notes) == 1 else None
-    session.add(Event(board_id=board.id, seq=board.seq, type=type_, data=stored, note_id=note_id))
+    row = {"board_id": board.id, "seq": board.seq, "type": type_, "data": stored}
+    session.execute(EVENT_INSERT, {**row, "created_at": board.updated_at, "note_id": note_id})
     event = BoardEvent(board.id, board.seq, type_, stored)
     session.info.setdefault(PENDING_EVENTS, []).append(event)
     return event

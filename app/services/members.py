@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from app.db import begin_write
 from app.errors import BoardLocked, Forbidden, InvalidInput, NotFound
@@ -25,6 +27,8 @@ class Actor:
     role: Role
     name: str
     language: str = "fi"
+    # The discussion group the member sits in; their new notes carry it.
+    discussion_group_id: str | None = None
 
     @property
     def is_facilitator(self) -> bool:
@@ -56,38 +60,54 @@ def column_on_board(session: Session, board_id: str, column_id: str) -> BoardCol
     return column
 
 
+BOARD_FOR_UPDATE = select(Board).where(Board.id == bindparam("board_id")).with_for_update()
+
+
 def lock_board(session: Session, board_id: str) -> Board:
     """Load the board for a change, holding its row lock until commit: this serialises
     writers per board, which is what keeps `seq` gap-free on PostgreSQL (SQLite's
     BEGIN IMMEDIATE already serialises every writer)."""
     begin_write(session)
-    board = session.exec(select(Board).where(Board.id == board_id).with_for_update()).first()
+    board = session.exec(BOARD_FOR_UPDATE, params={"board_id": board_id}).first()
     if board is None:
         raise NotFound("There is no board at this address.")
     return board
 
 
 def actor_for(session: Session, principal: Principal, board_id: str) -> Actor:
-    """The principal as a member of this board, or 403 when they are not one."""
-    board = get_board(session, board_id)
-    member = _membership(session, principal, board_id)
-    if member is None:
-        raise Forbidden("You are not a member of this board. Open the board's link to join.")
-    if member.role == Role.removed.value:
-        raise Forbidden(REMOVED)
-    return Actor(board_id, member.id, Role(member.role), member.name, board.language)
-
-
-def _membership(session: Session, principal: Principal, board_id: str) -> Participant | None:
+    """The principal as a member of this board, or 403 when they are not one. One
+    statement reads the membership with the board's language: it runs on every write."""
     if principal.participant_id is not None:
-        member = session.get(Participant, principal.participant_id)
-        return member if member is not None and member.board_id == board_id else None
-    return session.exec(
-        select(Participant).where(
-            Participant.board_id == board_id,
-            Participant.facilitator_id == principal.facilitator_id,
+        statement, who = PARTICIPANT_MEMBER, principal.participant_id
+    else:
+        statement, who = FACILITATOR_MEMBER, principal.facilitator_id
+    member = session.exec(statement, params={"board_id": board_id, "who": who}).first()
+    if member is None:
+        get_board(session, board_id)  # 404 when there is no board at all
+        raise Forbidden("You are not a member of this board. Open the board's link to join.")
+    participant_id, role, name, discussion_group_id, language = member
+    if role == Role.removed.value:
+        raise Forbidden(REMOVED)
+    return Actor(board_id, participant_id, Role(role), name, language, discussion_group_id)
+
+
+def _member(who: Any) -> Any:
+    """A board's member as an Actor needs them, with the board's language; built once."""
+    return (
+        select(
+            Participant.id,
+            Participant.role,
+            Participant.name,
+            Participant.discussion_group_id,
+            Board.language,
         )
-    ).first()
+        .join(Board, col(Board.id) == Participant.board_id)
+        .where(Participant.board_id == bindparam("board_id"), who == bindparam("who"))
+    )
+
+
+PARTICIPANT_MEMBER = _member(Participant.id)
+FACILITATOR_MEMBER = _member(Participant.facilitator_id)
 
 
 def require_facilitator(actor: Actor) -> None:

@@ -1,0 +1,148 @@
+"""The CPU one note costs the server, measured in-process without sockets.
+
+Why: a burst of notes is limited by the CPU each note costs (one core takes the room's
+writes on SQLite). The socket scenarios (`bench.scenarios at_once`) show the effect; this
+shows the cause, and where it goes, with far less noise: the real app on a real SQLite
+file, 100 joined participants, N notes posted one after another through the ASGI
+interface (httpx's ASGITransport, so HTTP parsing in uvicorn is the only part left out).
+
+    PYTHONPATH=. python -m bench.write_path --notes 600 [--profile out.prof]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import logging
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.config import Settings
+from app.db import migrate
+from app.main import create_app
+from app.services import accounts
+
+PASSWORD = "correct horse battery"
+PARTICIPANTS = 100
+
+
+def _settings(data_dir: Path) -> Settings:
+    database = data_dir / "paja.db"
+    migrate(f"sqlite:///{database}")
+    return Settings(
+        database_url=f"sqlite:///{database}",
+        secret_key="bench-secret-key-that-is-long-enough",
+        data_dir=data_dir,
+        base_url="http://bench",
+        theme_engine="lexical",
+        posts_per_minute=100_000,
+        max_notes_per_board=100_000,
+    )
+
+
+async def _room(client: httpx.AsyncClient, app: Any) -> tuple[str, list[str], list[dict]]:
+    """A board with the national strategy's columns and PARTICIPANTS joined people."""
+    with app.state.db.session() as session:
+        accounts.create_facilitator(session, "fasi@example.fi", PASSWORD, "Fasi")
+    token = (
+        await client.post(
+            "/api/v1/auth/token", json={"email": "fasi@example.fi", "password": PASSWORD}
+        )
+    ).json()["access_token"]
+    board = (
+        await client.post(
+            "/api/v1/boards",
+            json={"title": "ELO-foorumi", "template": "elo-national-2020"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    ).json()
+    tokens = []
+    for i in range(PARTICIPANTS):
+        joined = await client.post(
+            f"/api/v1/boards/{board['id']}/participants", json={"name": f"P{i}"}
+        )
+        tokens.append(joined.json()["token"])
+    return board["id"], tokens, board["columns"]
+
+
+async def _post_all(
+    client: httpx.AsyncClient, board_id: str, tokens: list[str], columns: list[dict], notes: int
+) -> list[float]:
+    """Post `notes` notes one after another; the CPU seconds of each."""
+    costs = []
+    for i in range(notes):
+        began = time.process_time()
+        answer = await client.post(
+            f"/api/v1/boards/{board_id}/notes",
+            json={
+                "column_id": columns[i % len(columns)]["id"],
+                "text": f"Idea number {i} for the strategy",
+            },
+            headers={
+                "Authorization": f"Bearer {tokens[i % len(tokens)]}",
+                "Sec-Fetch-Site": "same-origin",
+            },
+        )
+        costs.append(time.process_time() - began)
+        if answer.status_code != 201:
+            raise SystemExit(f"note {i}: {answer.status_code} {answer.text}")
+    return costs
+
+
+async def _main(notes: int, profile: str | None) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(_settings(Path(folder)))
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                board_id, tokens, columns = await _room(client, app)
+                await _post_all(client, board_id, tokens, columns, 50)  # warm up
+                statements = _count_statements(app.state.db.engine)
+                profiler = cProfile.Profile() if profile else None
+                if profiler:
+                    profiler.enable()
+                costs = await _post_all(client, board_id, tokens, columns, notes)
+                if profiler:
+                    profiler.disable()
+                    profiler.dump_stats(profile)
+    costs.sort()
+    print(
+        f"{notes} notes posted one after another: CPU per note "
+        f"median {statistics.median(costs) * 1000:.2f} ms, "
+        f"p90 {costs[int(len(costs) * 0.9)] * 1000:.2f} ms, "
+        f"mean {statistics.fmean(costs) * 1000:.2f} ms; "
+        f"SQL statements per note {statements[0] / notes:.1f}"
+    )
+
+
+def _count_statements(engine: Any) -> list[int]:
+    """Every statement the server sends to the database from now on (BEGIN and COMMIT
+    are not statements to SQLAlchemy: add 2 for a note's transaction)."""
+    from sqlalchemy import event
+
+    count = [0]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _one(*_args: Any) -> None:
+        count[0] += 1
+
+    return count
+
+
+def main() -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the bench client's own log
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notes", type=int, default=600)
+    parser.add_argument("--profile", help="write a cProfile of the timed posts here")
+    args = parser.parse_args()
+    asyncio.run(_main(args.notes, args.profile))
+
+
+if __name__ == "__main__":
+    main()
