@@ -35,12 +35,16 @@ def _embedding() -> ThemeEngine:
     return EmbeddingEngine(vectors)
 
 
-# (engine, least pairwise precision, least recall) as measured, a little below: the
-# embedding engine meets the bar (0.57 / 0.31 measured); the lexical one does not
-# (0.61 / 0.10), see bench/README.md
+# (engine, least pairwise precision, least recall), below what was measured. The lexical
+# engine measures 0.61 / 0.10 everywhere. The embedding engine's figures depend on the
+# machine: 0.57 / 0.31 where it was tuned, 0.49 / 0.27 on an AMD EPYC with the same
+# package versions, because the model's vectors differ there by about 1e-3 (its C engine
+# and libm round differently per CPU) and the cut at 0.09 sits on a steep part of the
+# curve (bench/README.md). The floor is what holds on both; it still fails an engine
+# that stops grouping by subject (random themes score about 0.1).
 CASES = [
     pytest.param(LexicalEngine, 0.55, 0.08, id="lexical"),
-    pytest.param(_embedding, 0.53, 0.29, id="embedding", marks=NEEDS_MODEL),
+    pytest.param(_embedding, 0.46, 0.25, id="embedding", marks=NEEDS_MODEL),
 ]
 
 
