@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app import audience
@@ -34,9 +35,15 @@ ERASED_NOTE_FIELDS = {
 ERASED_COMMENT_FIELDS = {"text": "", "author_name": ""}
 
 
-# Every change appends one event and never reads it back in its transaction: a plain
-# INSERT, without the ORM's unit of work (a quarter of a note's CPU went to flushing).
+# Every change appends one event and moves the board's seq: plain statements built once,
+# without the ORM's unit of work (flushing them cost a note more than the statements).
 EVENT_INSERT = insert(Event.__table__)  # type: ignore[arg-type]
+_BOARDS = Board.__table__  # type: ignore[attr-defined]
+BOARD_SEQ_UPDATE = (
+    update(_BOARDS)
+    .where(_BOARDS.c.id == bindparam("board"))
+    .values(seq=bindparam("next_seq"), updated_at=bindparam("now"))
+)
 
 
 def record(
@@ -52,13 +59,14 @@ def record(
     the notes the change concerns (their visibility decides who sees it); `extra` are
     further server-only facts (a voter's own votes, say)."""
     notes = [about] if isinstance(about, Note) else list(about)
-    board.seq += 1
-    board.updated_at = utcnow()
-    session.add(board)
+    seq, now = board.seq + 1, utcnow()
+    session.execute(BOARD_SEQ_UPDATE, {"board": board.id, "next_seq": seq, "now": now})
+    set_committed_value(board, "seq", seq)  # written just now: nothing left to flush
+    set_committed_value(board, "updated_at", now)
     stored = {**data, audience.FACTS: audience.facts(board, notes, **extra)}
     note_id = notes[0].id if len(notes) == 1 else None
-    row = {"board_id": board.id, "seq": board.seq, "type": type_, "data": stored}
-    session.execute(EVENT_INSERT, {**row, "created_at": board.updated_at, "note_id": note_id})
+    row = {"board_id": board.id, "seq": seq, "type": type_, "data": stored}
+    session.execute(EVENT_INSERT, {**row, "created_at": now, "note_id": note_id})
     event = BoardEvent(board.id, board.seq, type_, stored)
     session.info.setdefault(PENDING_EVENTS, []).append(event)
     return event
