@@ -10,6 +10,7 @@ DisplayDocTitle as its PDF/UA-1 output, but the file claims only PDF/A in its XM
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from app.errors import TooLarge
 from app.exports.base import Exporter, ExportOptions
@@ -38,12 +39,35 @@ def render(summary: Summary, _options: ExportOptions) -> bytes:
 
     from app.web.render import render as render_template
 
+    _cache_page_references()
+
     html = render_template(summary.language, "print.html", summary=summary, pdf=True)
     sheets = [CSS(filename=str(STATIC / "print.css")), CSS(string=_page_css(summary))]
     # The page links to nothing; should it ever, no file or host is read while laying out.
     nothing = URLFetcher(allowed_protocols=())
     document = HTML(string=html, url_fetcher=nothing).render(stylesheets=sheets)
     return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _cache_page_references() -> None:
+    """Let pydyf build its list of page references once per page added, not once per
+    use. WeasyPrint's tagging asks it for one reference per tagged element, and pydyf
+    (0.13) formats every page's reference each time: pages × elements, 5 s of a
+    2,000-note PDF's 44 and most of a 5,000-note one's. Remove once pydyf caches it."""
+    import pydyf
+
+    if getattr(pydyf.PDF.page_references, "fget", None) is not _page_references:
+        pydyf.PDF.page_references = property(_page_references)
+
+
+def _page_references(pdf: Any) -> tuple[bytes, ...]:
+    """pydyf.PDF.page_references, kept until a page is added (pages are only added)."""
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_paja_page_references")
+    if cached is None or cached[0] != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        cached = pdf.__dict__["_paja_page_references"] = (len(kids), references)
+    return cached[1]
 
 
 def _page_css(summary: Summary) -> str:
