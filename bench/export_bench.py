@@ -121,6 +121,16 @@ def timed(action: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
     return statistics.median(wall), statistics.median(cpu), result
 
 
+def warm_pdf() -> float:
+    """Import WeasyPrint and lay out a line, as a server's first PDF does: the figures
+    below are then what every later PDF costs."""
+    start = time.perf_counter()
+    from weasyprint import HTML
+
+    HTML(string="<p lang=fi>Paja</p>").write_pdf(pdf_variant=pdf_export.PDF_VARIANT)
+    return time.perf_counter() - start
+
+
 def load() -> str:
     return "load average {:.1f} {:.1f} {:.1f} on {} cores".format(*os.getloadavg(), os.cpu_count())
 
@@ -168,6 +178,8 @@ def main() -> None:
             read_wall, read_cpu, read = timed(lambda: read_board(session, board), args.repeat)
             print(f"{'read (room view)':<18} median {read_wall:7.3f} s wall {read_cpu:7.3f} s CPU")
             options = ExportOptions(votes="on")
+            if "pdf" in args.formats.split(","):
+                print(f"{'warm the PDF':<18} {warm_pdf():7.3f} s wall (imports, once per process)")
             pdf_export.MAX_NOTES = args.notes  # the page may refuse this many (413); timed anyway
             for name in args.formats.split(","):
                 both_wall, both_cpu, file = timed(

@@ -17,11 +17,12 @@ from app.exports.base import Exporter, ExportOptions
 from app.exports.summary import Summary
 
 PDF_VARIANT = "pdf/a-2a"
-# WeasyPrint lays out some 10 notes with their comments a second of CPU, and holds the
-# whole layout in memory (bench/export_bench.py: 2,000 notes 44 s of CPU on a loaded
-# machine, 5,000 notes 13 minutes and 1 GB). 1,000 notes (some 120 pages) stay within a
-# request's patience; a bigger board goes to Word, or to PDF a few priorities at a time.
-MAX_NOTES = 1000
+# WeasyPrint lays out a note with its comment in some 8 ms of CPU (its cyclic garbage
+# collector paused, see exports.read_and_export), and holds the whole layout in memory
+# (bench/export_bench.py: 1,200 notes 9-11 s, 5,000 notes about 45 s and 1 GB). 1,200
+# notes (some 150 pages) stay within about 10 s on a 2-core machine; a bigger board goes
+# to Word, or to PDF a few priorities at a time.
+MAX_NOTES = 1200
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
@@ -30,7 +31,7 @@ def render(summary: Summary, _options: ExportOptions) -> bytes:
     count = len(summary.all_notes())
     if count > MAX_NOTES:
         raise TooLarge(
-            "A PDF of {count} notes would take minutes to lay out; the limit is {limit}. "
+            "A PDF of {count} notes would take too long to lay out; the limit is {limit}. "
             "Choose fewer priorities, or download the Word document.",
             count=count,
             limit=MAX_NOTES,
