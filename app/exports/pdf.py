@@ -19,8 +19,8 @@ from app.exports.summary import Summary
 PDF_VARIANT = "pdf/a-2a"
 # WeasyPrint lays out a note with its comment in some 10 ms of CPU (its cyclic garbage
 # collector paused, see exports.read_and_export), and holds the whole layout in memory
-# (bench/export_bench.py on an idle 2-core machine: 500 notes 5.4 s, 1,000 notes 10.3 s,
-# 5,000 notes about 45 s and 1 GB). 1,000 notes (some 120 pages) are about 10 s; a
+# (bench/export_bench.py, 2 cores at load 1-2: 500 notes 5.4 s, 1,000 notes 10.3 s,
+# 5,000 notes 55 s and 1.1 GB). 1,000 notes (some 120 pages) are about 10 s; a
 # bigger board goes to Word, or to PDF a few priorities at a time.
 MAX_NOTES = 1000
 STATIC = Path(__file__).resolve().parent.parent / "static"
