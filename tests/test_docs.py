@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from app.config import Settings
+from app.exports.pdf import MAX_NOTES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -40,3 +41,4 @@ def test_documented_limits_match_the_defaults() -> None:
     assert f"{defaults.max_note_chars:,} characters" in README
     assert f"{defaults.max_comment_chars:,} characters" in README
     assert f"| columns per board | {defaults.max_columns_per_board} |" in README
+    assert f"| {MAX_NOTES:,} (413 above" in README

@@ -198,3 +198,16 @@ def test_a_pdf_too_big_to_lay_out_in_time_is_a_413_that_says_what_to_do(
     assert export(client, forum, facilitator, "pdf", column=second).status_code == 200
     page = client.post(f"/b/{forum['id']}/export", data={"format": "pdf"}, headers=facilitator)
     assert page.status_code == 413 and 'role="alert"' in page.text and "Word" in page.text
+
+
+def test_pdf_page_references_are_kept_only_until_a_page_is_added() -> None:
+    import pydyf
+
+    from app.exports.pdf import _cache_page_references
+
+    _cache_page_references()
+    document = pydyf.PDF()
+    for _ in range(3):
+        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        numbers = document.pages["Kids"][::3]
+        assert document.page_references == tuple(f"{n} 0 R".encode() for n in numbers)

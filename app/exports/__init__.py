@@ -14,7 +14,14 @@ from app.exports import docx as docx_export
 from app.exports import json as json_export
 from app.exports import markdown as markdown_export
 from app.exports import pdf as pdf_export
-from app.exports.base import Exporter, ExportFile, ExportOptions, Reads, file_name
+from app.exports.base import (
+    Exporter,
+    ExportFile,
+    ExportOptions,
+    Reads,
+    collector_paused,
+    file_name,
+)
 from app.exports.summary import BoardRead, Summary, build_summary
 from app.models import Board, BoardColumn, Event, Participant
 from app.services import public
@@ -59,10 +66,17 @@ def export(read: BoardRead, name: str, options: ExportOptions) -> ExportFile:
 def export_board(session: Session, actor: Actor, name: str, options: ExportOptions) -> ExportFile:
     """A facilitator's export of their board."""
     require_facilitator(actor)
+    return read_and_export(session, get_board(session, actor.board_id), name, options)
+
+
+def read_and_export(
+    session: Session, board: Board, name: str, options: ExportOptions
+) -> ExportFile:
+    """The read and the file it becomes, made while the cyclic collector waits: what they
+    build is gone, by reference counting, before it runs again (see collector_paused)."""
     exporter = get_exporter(name)
-    return export(
-        read_board(session, get_board(session, actor.board_id), exporter.reads), name, options
-    )
+    with collector_paused():
+        return export(read_board(session, board, exporter.reads), name, options)
 
 
 def board_summary(session: Session, actor: Actor, options: ExportOptions) -> Summary:

@@ -10,16 +10,18 @@ DisplayDocTitle as its PDF/UA-1 output, but the file claims only PDF/A in its XM
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from app.errors import TooLarge
 from app.exports.base import Exporter, ExportOptions
 from app.exports.summary import Summary
 
 PDF_VARIANT = "pdf/a-2a"
-# WeasyPrint lays out some 10 notes with their comments a second of CPU, and holds the
-# whole layout in memory (bench/export_bench.py: 2,000 notes 44 s of CPU on a loaded
-# machine, 5,000 notes 13 minutes and 1 GB). 1,000 notes (some 120 pages) stay within a
-# request's patience; a bigger board goes to Word, or to PDF a few priorities at a time.
+# WeasyPrint lays out a note with its comment in some 10 ms of CPU (its cyclic garbage
+# collector paused, see exports.read_and_export), and holds the whole layout in memory
+# (bench/export_bench.py, 2 cores at load 1-2: 500 notes 5.4 s, 1,000 notes 10.3 s,
+# 5,000 notes 55 s and 1.1 GB). 1,000 notes (some 120 pages) are about 10 s; a
+# bigger board goes to Word, or to PDF a few priorities at a time.
 MAX_NOTES = 1000
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -29,7 +31,7 @@ def render(summary: Summary, _options: ExportOptions) -> bytes:
     count = len(summary.all_notes())
     if count > MAX_NOTES:
         raise TooLarge(
-            "A PDF of {count} notes would take minutes to lay out; the limit is {limit}. "
+            "A PDF of {count} notes would take too long to lay out; the limit is {limit}. "
             "Choose fewer priorities, or download the Word document.",
             count=count,
             limit=MAX_NOTES,
@@ -38,12 +40,35 @@ def render(summary: Summary, _options: ExportOptions) -> bytes:
 
     from app.web.render import render as render_template
 
+    _cache_page_references()
+
     html = render_template(summary.language, "print.html", summary=summary, pdf=True)
     sheets = [CSS(filename=str(STATIC / "print.css")), CSS(string=_page_css(summary))]
     # The page links to nothing; should it ever, no file or host is read while laying out.
     nothing = URLFetcher(allowed_protocols=())
     document = HTML(string=html, url_fetcher=nothing).render(stylesheets=sheets)
     return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _cache_page_references() -> None:
+    """Let pydyf build its list of page references once per page added, not once per
+    use. WeasyPrint's tagging asks it for one reference per tagged element, and pydyf
+    (0.13) formats every page's reference each time: pages × elements, 5 s of a
+    2,000-note PDF's 44 and most of a 5,000-note one's. Remove once pydyf caches it."""
+    import pydyf
+
+    if getattr(pydyf.PDF.page_references, "fget", None) is not _page_references:
+        pydyf.PDF.page_references = property(_page_references)
+
+
+def _page_references(pdf: Any) -> tuple[bytes, ...]:
+    """pydyf.PDF.page_references, kept until a page is added (pages are only added)."""
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_paja_page_references")
+    if cached is None or cached[0] != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        cached = pdf.__dict__["_paja_page_references"] = (len(kids), references)
+    return cached[1]
 
 
 def _page_css(summary: Summary) -> str:

@@ -336,23 +336,25 @@ def _overview(
     words: Words,
 ) -> Overview:
     """Counts, and the themes or notes with most votes (only where counts are shown)."""
-    candidates: list[tuple[int, str]] = []
-    for section in sections:
-        for part in section.parts:
-            for entry in part.entries:
-                if isinstance(entry, SummaryTheme):
-                    candidates.append((entry.votes or 0, f"{words.theme}: {entry.title}"))
-                else:
-                    candidates.append((entry.votes or 0, _shortened(entry.text)))
-    candidates.extend((step.votes or 0, _shortened(step.text)) for step in steps)
-    best = sorted((c for c in candidates if c[0] > 0), key=lambda c: -c[0])[:TOP]
+    candidates: list[Entry] = [
+        entry for section in sections for part in section.parts for entry in part.entries
+    ]
+    candidates.extend(steps)
+    best = sorted((c for c in candidates if c.votes), key=lambda c: -(c.votes or 0))[:TOP]
     return Overview(
         participants=read.participants,
         notes=sum(len(section.notes()) for section in sections),
         per_section=tuple((section.title, len(section.notes())) for section in sections),
-        top=tuple((text, words.votes(votes)) for votes, text in best),
+        top=tuple((_named(entry, words), words.votes(entry.votes)) for entry in best),
         next_steps=len(steps),
     )
+
+
+def _named(entry: Entry, words: Words) -> str:
+    """How the overview names a theme or a note among those with most votes."""
+    if isinstance(entry, SummaryTheme):
+        return f"{words.theme}: {entry.title}"
+    return _shortened(entry.text)
 
 
 def _shortened(text: str) -> str:
@@ -366,10 +368,9 @@ def _shortened(text: str) -> str:
 def _workshop_dates(snapshot: BoardSnapshot, words: Words) -> str:
     """The day (or days) the notes were written, in Finnish time; the board's creation day
     when it has none. Left out when the event line already names that day."""
-    days = [local_time(note.created_at).date() for note in snapshot.notes] or [
-        local_time(snapshot.created_at).date()
-    ]
-    first, last = min(days), max(days)
+    # The earliest and the latest moment fall on the first and the last local day.
+    moments = [_aware(note.created_at) for note in snapshot.notes] or [_aware(snapshot.created_at)]
+    first, last = local_time(min(moments)).date(), local_time(max(moments)).date()
     text = format_interval(first, last, words.date_skeleton, locale=words.locale)
     return "" if _names_day(snapshot.event, first, last) else text
 
@@ -380,5 +381,9 @@ def _names_day(event: str, first: date, last: date) -> bool:
 
 
 def local_time(moment: datetime) -> datetime:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(LOCAL_TIME)
+    return _aware(moment).astimezone(LOCAL_TIME)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored time (UTC, with or without its zone) with its zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
