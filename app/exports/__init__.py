@@ -4,6 +4,8 @@ from one read of the board (`read_board`), from which the summary is built once.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -72,10 +74,11 @@ def export_board(session: Session, actor: Actor, name: str, options: ExportOptio
 def read_and_export(
     session: Session, board: Board, name: str, options: ExportOptions
 ) -> ExportFile:
-    """The read and the file it becomes, made while the cyclic collector waits: what they
-    build is gone, by reference counting, before it runs again (see collector_paused)."""
+    """The read and the file it becomes, made while the cyclic collector waits when the
+    format is quick: what they build is gone, by reference counting, before it runs
+    again (see collector_paused)."""
     exporter = get_exporter(name)
-    with collector_paused():
+    with collector_paused() if exporter.quick else nullcontext():
         return export(read_board(session, board, exporter.reads), name, options)
 
 

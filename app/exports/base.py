@@ -51,6 +51,10 @@ class Exporter:
     extension: str
     render: Callable[[Summary, ExportOptions], bytes]
     reads: Reads = "room"
+    # Made within a fraction of a second, so the cyclic collector may wait for it (see
+    # collector_paused); a PDF takes seconds, and the server must not go that long
+    # without one.
+    quick: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,4 +82,6 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-EXPORTER = Exporter(name="pdf", media_type="application/pdf", extension="pdf", render=render)
+EXPORTER = Exporter(
+    name="pdf", media_type="application/pdf", extension="pdf", render=render, quick=False
+)
