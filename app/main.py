@@ -147,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.units = Units(db, settings.write_wait_seconds)
+    hub.writes_waiting = app.state.units.queue.waiting
     app.state.hub = hub
     app.state.theme_worker = theme_worker
     app.state.rate_limits = RateLimits(settings)

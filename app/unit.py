@@ -100,6 +100,10 @@ class WriteQueue:
         self.seconds_per_change = FIRST_GUESS_SECONDS
         self._lines: dict[Hashable, _Line] = {}
 
+    def waiting(self) -> int:
+        """How many changes wait for their turn, over every key."""
+        return sum(len(line.waiting) for line in self._lines.values())
+
     def expected_wait(self, key: Hashable) -> float:
         line = self._lines.get(key)
         ahead = (len(line.waiting) + line.busy) if line else 0

@@ -162,6 +162,43 @@ def test_a_busy_board_merges_events_into_fewer_frames_and_a_quiet_one_sends_at_o
     assert quiet_latency < 0.05 and busy_latency < 0.05  # the first one goes at once
 
 
+def test_while_writes_wait_even_a_small_room_gets_merged_frames() -> None:
+    """A room that clicks at once: while changes queue to be written, a frame per note
+    would take the CPU the queued notes need, so one listener's frames merge too; the
+    first note still goes at once, and none is lost or reordered."""
+
+    async def scenario(waiting: int) -> tuple[list[int], float]:
+        log = FakeLog()
+        hub = hub_with(log)
+        hub.writes_waiting = lambda: waiting
+        await hub.start()
+        subscriber = await hub.subscribe("b", "fi")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        log.committed.append(event(1))
+        hub.deliver_local([event(1)])
+        first = await asyncio.wait_for(subscriber.next_frame(), 1)
+        first_latency = loop.time() - started
+        for seq in range(2, 21):  # 19 more notes, 10 ms apart
+            await asyncio.sleep(0.01)
+            log.committed.append(event(seq))
+            hub.deliver_local([event(seq)])
+        sizes = [len(first.events)]  # type: ignore[union-attr]
+        seqs = [e.seq for e in first.events]  # type: ignore[union-attr]
+        while seqs[-1] < 20:
+            frame = await asyncio.wait_for(subscriber.next_frame(), 1)
+            sizes.append(len(frame.events))  # type: ignore[union-attr]
+            seqs.extend(e.seq for e in frame.events)  # type: ignore[union-attr]
+        assert seqs == list(range(1, 21))
+        return sizes, first_latency
+
+    calm_sizes, _ = asyncio.run(scenario(0))
+    busy_sizes, busy_first = asyncio.run(scenario(40))
+    assert len(calm_sizes) == 20  # nobody waiting to write: every note its own frame
+    assert len(busy_sizes) <= 6  # 40 changes waiting: a frame per 50 ms window
+    assert busy_sizes[0] == 1 and busy_first < 0.05  # the first note went at once
+
+
 class FakeWire:
     """A connection's transport as the hub sees it: what was written, and a backlog."""
 

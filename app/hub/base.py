@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from app.db import EVERYONE, Audience, BoardEvent
 from app.hub.channel import (
@@ -40,6 +40,9 @@ class Hub:
         self._max_frames = max_frames
         self._channels: dict[str, BoardChannel] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        # How many changes wait for their turn to be written in this process (the app
+        # sets it to its write queue's count): busy boards then merge frames for longer.
+        self.writes_waiting: Callable[[], int] = lambda: 0
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -71,7 +74,13 @@ class Hub:
         as `audience` may see it (straight to `wire` once it goes live)."""
         channel = self._channels.get(board_id)
         if channel is None:
-            channel = BoardChannel(board_id, self._encode, self._load_since, self._load_head)
+            channel = BoardChannel(
+                board_id,
+                self._encode,
+                self._load_since,
+                self._load_head,
+                lambda: self.writes_waiting(),
+            )
             self._channels[board_id] = channel
             await self._watch(board_id)
             await channel.start()

@@ -28,6 +28,11 @@ GAP_WAIT_SECONDS = 0.1
 SEND_SHARE = 1 / 3
 QUEUED_SEND_SECONDS = 33e-6
 MAX_BATCH_WINDOW = 0.1
+# While changes wait for their turn to be written (a room that clicks at once), frames
+# merge over at least this long: a note still waiting reaches nobody before its commit,
+# and every frame sent meanwhile takes the CPU those commits need. At 100 listeners a
+# frame per note was a third of a 200-note burst's CPU.
+BUSY_BATCH_WINDOW = 0.05
 # A client whose transport holds more than this many unsent bytes is cut loose (close
 # 1013; it reconnects with since= when it reads again). The kernel's socket buffer,
 # which fills first, is not counted; the server's keepalive ping catches a client that
@@ -191,9 +196,15 @@ class BoardChannel:
     commits (threads, workers, Redis) announce them in."""
 
     def __init__(
-        self, board_id: str, encode: Encoder, load_since: LoadSince, load_head: LoadHead
+        self,
+        board_id: str,
+        encode: Encoder,
+        load_since: LoadSince,
+        load_head: LoadHead,
+        writes_waiting: Callable[[], int] = lambda: 0,
     ) -> None:
         self.board_id = board_id
+        self._writes_waiting = writes_waiting
         self.subscribers: set[Subscriber] = set()
         self.last_seq = 0
         self._encode = encode
@@ -225,10 +236,12 @@ class BoardChannel:
 
     def batch_window(self) -> float:
         """Seconds between two frames to this board's clients: long enough that sending
-        takes at most SEND_SHARE of a core, so frames only merge when a board is busy."""
+        takes at most SEND_SHARE of a core, so frames only merge when a board is busy,
+        and at least BUSY_BATCH_WINDOW while changes wait to be written."""
         queued = sum(1 for s in self.subscribers if not s.direct)
         cost = self._write_seconds + queued * QUEUED_SEND_SECONDS
-        return min(cost / SEND_SHARE, MAX_BATCH_WINDOW)
+        window = min(cost / SEND_SHARE, MAX_BATCH_WINDOW)
+        return max(window, BUSY_BATCH_WINDOW) if self._writes_waiting() else window
 
     def _schedule_flush(self) -> None:
         # Deferring to the next loop turn batches every commit announced meanwhile; a
