@@ -130,33 +130,38 @@ def test_subscriber_starts_after_the_logs_head() -> None:
     assert asyncio.run(scenario()) == (2, [3])
 
 
-def test_a_busy_board_merges_events_into_fewer_frames_and_a_quiet_one_sends_at_once() -> None:
-    async def scenario(clients: int) -> tuple[list[int], list[int], float]:
-        log = FakeLog()
-        hub = hub_with(log)
-        await hub.start()
-        subscribers = [await hub.subscribe("b", "fi") for _ in range(clients)]
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        log.committed.append(event(1))
-        hub.deliver_local([event(1)])
-        first = await asyncio.wait_for(subscribers[0].next_frame(), 1)
-        first_latency = loop.time() - started
-        for seq in range(2, 21):  # 19 more events, 10 ms apart
-            await asyncio.sleep(0.01)
-            log.committed.append(event(seq))
-            hub.deliver_local([event(seq)])
-        sizes = [len(first.events)]  # type: ignore[union-attr]
-        seqs = [e.seq for e in first.events]  # type: ignore[union-attr]
-        while seqs[-1] < 20:
-            frame = await asyncio.wait_for(subscribers[0].next_frame(), 1)
-            sizes.append(len(frame.events))  # type: ignore[union-attr]
-            seqs.extend(e.seq for e in frame.events)  # type: ignore[union-attr]
-        return sizes, seqs, first_latency
+async def twenty_notes(clients: int, writes_waiting: int = 0) -> tuple[list[int], float]:
+    """20 notes committed 10 ms apart on a board with `clients` listeners, while
+    `writes_waiting` changes queue to be written: the first listener's frame sizes, and
+    how soon the first note reached it. Every note arrives once and in order."""
+    log = FakeLog()
+    hub = hub_with(log)
+    hub.writes_waiting = lambda: writes_waiting
+    await hub.start()
+    subscribers = [await hub.subscribe("b", "fi") for _ in range(clients)]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    log.committed.append(event(1))
+    hub.deliver_local([event(1)])
+    first = await asyncio.wait_for(subscribers[0].next_frame(), 1)
+    first_latency = loop.time() - started
+    for seq in range(2, 21):
+        await asyncio.sleep(0.01)
+        log.committed.append(event(seq))
+        hub.deliver_local([event(seq)])
+    sizes = [len(first.events)]  # type: ignore[union-attr]
+    seqs = [e.seq for e in first.events]  # type: ignore[union-attr]
+    while seqs[-1] < 20:
+        frame = await asyncio.wait_for(subscribers[0].next_frame(), 1)
+        sizes.append(len(frame.events))  # type: ignore[union-attr]
+        seqs.extend(e.seq for e in frame.events)  # type: ignore[union-attr]
+    assert seqs == list(range(1, 21))
+    return sizes, first_latency
 
-    quiet_sizes, quiet_seqs, quiet_latency = asyncio.run(scenario(1))
-    busy_sizes, busy_seqs, busy_latency = asyncio.run(scenario(1000))
-    assert quiet_seqs == busy_seqs == list(range(1, 21))
+
+def test_a_busy_board_merges_events_into_fewer_frames_and_a_quiet_one_sends_at_once() -> None:
+    quiet_sizes, quiet_latency = asyncio.run(twenty_notes(1))
+    busy_sizes, busy_latency = asyncio.run(twenty_notes(1000))
     assert len(quiet_sizes) == 20  # one client: every event its own frame
     assert len(busy_sizes) <= 5  # 1,000 clients: a frame per 100 ms window
     assert quiet_latency < 0.05 and busy_latency < 0.05  # the first one goes at once
@@ -166,34 +171,8 @@ def test_while_writes_wait_even_a_small_room_gets_merged_frames() -> None:
     """A room that clicks at once: while changes queue to be written, a frame per note
     would take the CPU the queued notes need, so one listener's frames merge too; the
     first note still goes at once, and none is lost or reordered."""
-
-    async def scenario(waiting: int) -> tuple[list[int], float]:
-        log = FakeLog()
-        hub = hub_with(log)
-        hub.writes_waiting = lambda: waiting
-        await hub.start()
-        subscriber = await hub.subscribe("b", "fi")
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        log.committed.append(event(1))
-        hub.deliver_local([event(1)])
-        first = await asyncio.wait_for(subscriber.next_frame(), 1)
-        first_latency = loop.time() - started
-        for seq in range(2, 21):  # 19 more notes, 10 ms apart
-            await asyncio.sleep(0.01)
-            log.committed.append(event(seq))
-            hub.deliver_local([event(seq)])
-        sizes = [len(first.events)]  # type: ignore[union-attr]
-        seqs = [e.seq for e in first.events]  # type: ignore[union-attr]
-        while seqs[-1] < 20:
-            frame = await asyncio.wait_for(subscriber.next_frame(), 1)
-            sizes.append(len(frame.events))  # type: ignore[union-attr]
-            seqs.extend(e.seq for e in frame.events)  # type: ignore[union-attr]
-        assert seqs == list(range(1, 21))
-        return sizes, first_latency
-
-    calm_sizes, _ = asyncio.run(scenario(0))
-    busy_sizes, busy_first = asyncio.run(scenario(40))
+    calm_sizes, _ = asyncio.run(twenty_notes(1, writes_waiting=0))
+    busy_sizes, busy_first = asyncio.run(twenty_notes(1, writes_waiting=40))
     assert len(calm_sizes) == 20  # nobody waiting to write: every note its own frame
     assert len(busy_sizes) <= 6  # 40 changes waiting: a frame per 50 ms window
     assert busy_sizes[0] == 1 and busy_first < 0.05  # the first note went at once
