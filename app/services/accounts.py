@@ -91,8 +91,11 @@ def issue_token(
 
 
 # Every request resolves a token: the statement is built once (SQLAlchemy then skips
-# building it and computing its cache key on each request).
-TOKEN_BY_DIGEST = select(AuthToken).where(AuthToken.token_hash == bindparam("digest"))
+# building it and computing its cache key on each request), and reads plain columns
+# rather than an ORM object nobody changes.
+TOKEN_BY_DIGEST = select(
+    AuthToken.id, AuthToken.facilitator_id, AuthToken.participant_id, AuthToken.expires_at
+).where(AuthToken.token_hash == bindparam("digest"))
 
 
 def resolve_token(session: Session, secret: bytes, token: str) -> Principal:
