@@ -85,6 +85,10 @@ def test_ctrl_enter_sends_and_a_reload_keeps_an_unsent_draft(
     page.keyboard.press("Control+Enter")
     expect(page.locator(f"#notes-{first} .note-text")).to_have_text(["Lähetetty näppäimillä"])
     expect(page.locator(f"#note-text-{first}")).to_have_value("")
+    # Under load the send can outrun htmx's setup of a just-loaded page: the form then
+    # posts without JavaScript and the board page comes back, its HTML on screen before
+    # its scripts run. A person starts the next note once the page has loaded.
+    page.wait_for_load_state()
 
     page.locator(f"#note-text-{second}").fill("Puolivalmis ajatus")
     # A person reloads seconds after typing, not in the same millisecond: wait until the
