@@ -260,12 +260,6 @@ def _member(session: Session, board_id: str, participant_id: str) -> Participant
     return member
 
 
-def group_of(session: Session, participant_id: str) -> str | None:
-    """The discussion group a member's new note carries."""
-    member = session.get(Participant, participant_id)
-    return member.discussion_group_id if member is not None else None
-
-
 def names(session: Session, board_id: str) -> dict[str, str]:
     return dict(
         session.exec(

@@ -101,7 +101,9 @@ def update_note(
     if data.column_id is not None or data.position is not None or data.row_id is not None:
         # Moving a note in a theme takes it out of the theme: a theme lives in one place.
         left_theme, note.theme_id = note.theme_id, None
-        row_id = note.row_id if data.row_id is None else _row_for(session, board.id, data.row_id)
+        row_id = note.row_id
+        if data.row_id is not None:  # a row of another board is a 422
+            row_id = rows.row_on_board(session, board.id, data.row_id).id
         _move(session, note, data.column_id or note.column_id, row_id, data.position)
     note.updated_at = utcnow()
     session.add(note)
@@ -243,22 +245,9 @@ def _note_on_board(session: Session, actor: Actor, note_id: str) -> Note:
     return visibility.visible_note(session, actor, note_id)
 
 
-def _row_for(session: Session, board_id: str, row_id: str | None) -> str | None:
-    """The note's row: the one named (422 unless it is on this board), else the first
-    row of a grid board, else none."""
-    if row_id is not None:
-        return rows.row_on_board(session, board_id, row_id).id
-    return rows.first_row_id(session, board_id)
-
-
 def _in_cell(column_id: str, row_id: str | None) -> Any:
     row = col(Note.row_id)
     return and_(Note.column_id == column_id, row.is_(None) if row_id is None else row == row_id)
-
-
-def _next_position(session: Session, column_id: str, row_id: str | None) -> int:
-    last = session.exec(select(func.max(Note.position)).where(_in_cell(column_id, row_id))).one()
-    return 0 if last is None else last + 1
 
 
 @dataclass(frozen=True, slots=True)

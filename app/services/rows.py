@@ -139,16 +139,6 @@ def row_title(session: Session, board_id: str, row_id: str) -> str:
     return row.title if row is not None and row.board_id == board_id else ""
 
 
-def first_row_id(session: Session, board_id: str) -> str | None:
-    """Where a note without a row goes on a grid board; None on a board without rows."""
-    return session.exec(
-        select(BoardRow.id)
-        .where(BoardRow.board_id == board_id)
-        .order_by(col(BoardRow.position))
-        .limit(1)
-    ).first()
-
-
 def _row_in(rows: list[BoardRow], row_id: str) -> BoardRow:
     row = next((r for r in rows if r.id == row_id), None)
     if row is None:
