@@ -47,6 +47,7 @@ from app.observability import EVENTS, RequestLog, configure_logging, metrics
 from app.ratelimit import RateLimits, WriteQuotas
 from app.services import events
 from app.themes import model as embedding_model
+from app.themes.background import BackgroundProcess
 from app.themes.worker import EmbeddingWorker
 from app.unit import Units
 from app.web import (
@@ -125,7 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_overflow=settings.db_max_overflow,
     )
     hub = build_hub(settings, db)
-    theme_worker = EmbeddingWorker(db)
+    embedder = BackgroundProcess()
+    theme_worker = EmbeddingWorker(db, embedder.embed)
     db.publish = _observed(_counting(hub.publish), theme_worker.notice)
     db.end_access = hub.end_access
 
@@ -136,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             theme_worker.start()
         yield
         await run_in_threadpool(theme_worker.stop)
+        await run_in_threadpool(embedder.close)
         await hub.close()
         db.dispose()
 
