@@ -35,13 +35,23 @@ def _embedding() -> ThemeEngine:
     return EmbeddingEngine(vectors)
 
 
+def _noisy(vectors: np.ndarray, relative: float, seed: int) -> np.ndarray:
+    """Each vector moved by Gaussian noise of norm `relative` × its own, unit length again."""
+    noise = np.random.default_rng(seed).standard_normal(vectors.shape)
+    noise *= relative / np.linalg.norm(noise, axis=1, keepdims=True)
+    moved = vectors + noise
+    return (moved / np.linalg.norm(moved, axis=1, keepdims=True)).astype(np.float32)
+
+
 # (engine, least pairwise precision, least recall), below what was measured. The lexical
-# engine measures 0.61 / 0.10 everywhere. The embedding engine's figures depend on the
-# machine: 0.57 / 0.31 where it was tuned, 0.49 / 0.27 on an AMD EPYC with the same
-# package versions, because the model's vectors differ there by about 1e-3 (its C engine
-# and libm round differently per CPU) and the cut at 0.09 sits on a steep part of the
-# curve (bench/README.md). The floor is what holds on both; it still fails an engine
-# that stops grouping by subject (random themes score about 0.1).
+# engine measures 0.61 / 0.10 everywhere. The embedding engine's figures depend on how
+# the model's C engine was built and on the CPU: 0.57 / 0.31 with the wheel's engine on
+# the tuning machine and on an Intel Xeon, 0.49 / 0.27 on an AMD EPYC and with a
+# -ffast-math build of the same engine (vectors about 9e-3 of their length apart, one
+# merge near the cut at 0.09 going the other way; bench/README.md). Cuts relative to the
+# board's own similarities (a percentile, a z-score) move exactly as much, so the floor
+# stays what holds on both, below issue #14's 0.5 / 0.3; it still fails an engine that
+# stops grouping by subject (random themes score about 0.1).
 CASES = [
     pytest.param(LexicalEngine, 0.55, 0.08, id="lexical"),
     pytest.param(_embedding, 0.46, 0.25, id="embedding", marks=NEEDS_MODEL),
@@ -61,6 +71,28 @@ def test_suggestions_on_the_labelled_set(
     words = " ".join(note.text for note in labelled.notes).lower()
     for theme in result.themes:
         assert all(w.strip(",").lower() in words for w in theme.title.split()), theme.title
+
+
+@NEEDS_MODEL
+def test_embedding_suggestions_do_not_move_with_the_last_digits_of_the_vectors(
+    labelled: Labelled,
+) -> None:
+    """Vectors moved by 1e-3 of their length (another CPU's rounding moves them about
+    9e-3, bench/themes/stability.py) give the same precision and recall: the grouping
+    must not hang on the fourth decimal of a similarity. At 1e-2 the absolute cut at
+    0.09 does move (precision 0.52-0.57 here, 0.45-0.57 with a fast-math build of the
+    engine), which this test does not claim to hold."""
+    vectors = model.embed([note.text for note in labelled.notes])
+
+    def measured(moved: np.ndarray) -> dict:
+        engine = EmbeddingEngine(lambda _notes: moved)
+        return score(labelled, suggest(labelled.notes, "fi", engine))["themes"]
+
+    exact = measured(vectors)
+    for seed in range(3):
+        moved = measured(_noisy(vectors, 1e-3, seed))
+        assert abs(moved["precision"] - exact["precision"]) <= 0.01, (seed, moved, exact)
+        assert abs(moved["recall"] - exact["recall"]) <= 0.01, (seed, moved, exact)
 
 
 def test_chance_is_far_below(labelled: Labelled) -> None:
