@@ -13,7 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_time
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from app import __version__
 from app.audience import project
@@ -54,6 +56,9 @@ def environment(language: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates ship with the package: checking their files' times on every
+        # include (a stat per card of a 300-note page) found nothing new to load.
+        auto_reload=False,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
@@ -63,10 +68,40 @@ def environment(language: str) -> Environment:
         static=static_url,
         new_client_key=lambda: secrets.token_urlsafe(12),
         reaction_set=REACTIONS,
+        card=_card,
     )
     env.filters["when"] = lambda value: _format_when(value, language)
     env.filters["clock"] = lambda value: _format_clock(value, language)
     return env
+
+
+# A board page draws every card; most are unchanged since the last page anyone opened.
+# Enough for a few busy boards in three languages, both as participants and as
+# facilitators see them.
+CARD_CACHE_SIZE = 5_000  # some 2.5 KB each (key and HTML): at most ~12 MB
+
+
+@pass_context
+def _card(context: Context, note: Any) -> Markup:
+    """A note's card (_note.html). Its HTML depends only on the note's data as this
+    viewer may see it, the board and the discussion-group filter (templates test:
+    tests/test_card_cache.py), so a room joining at once shares one rendering per card
+    and language."""
+    board_id = context.get("board_id")
+    group_filter = context.get("group_filter")
+    if not isinstance(note, dict):  # a model: drawn as it is, not worth a key
+        template = context.environment.get_template("_note.html")
+        return Markup(template.render(note=note, board_id=board_id, group_filter=group_filter))
+    data = json.dumps(note, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _cached_card(context.environment.globals["lang"], board_id, group_filter, data)
+
+
+@lru_cache(maxsize=CARD_CACHE_SIZE)
+def _cached_card(language: str, board_id: str, group_filter: str | None, data: str) -> Markup:
+    template = environment(language).get_template("_note.html")
+    return Markup(
+        template.render(note=json.loads(data), board_id=board_id, group_filter=group_filter)
+    )
 
 
 def static_url(path: str) -> str:
