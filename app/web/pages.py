@@ -420,10 +420,13 @@ def _group_by_cell(snapshot: BoardSnapshot) -> dict[str, list[dict[str, Any]]]:
 
 def themes_by_column(snapshot: BoardSnapshot) -> dict[str, list[dict[str, Any]]]:
     """Each column's theme cards, each with its notes, as the theme partial draws them."""
-    notes = {note.id: note.model_dump(mode="json") for note in snapshot.notes}
     cards: dict[str, list[dict[str, Any]]] = {c.id: [] for c in snapshot.columns}
+    if not snapshot.themes:
+        return cards
+    notes = {note.id: note for note in snapshot.notes}
     for theme in snapshot.themes:
-        card = {**theme.model_dump(mode="json"), "notes": [notes[i] for i in theme.note_ids]}
+        members = [notes[i].model_dump(mode="json") for i in theme.note_ids]
+        card = {**theme.model_dump(mode="json"), "notes": members}
         cards.setdefault(theme.column_id, []).append(card)
     return cards
 
