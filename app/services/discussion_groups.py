@@ -41,13 +41,10 @@ def progress(session: Session, board_id: str) -> Progress:
     members = _count_by_group(session, Participant, board_id)
     done = _count_by_group(session, Participant, board_id, Participant.done == True)  # noqa: E712
     notes = _count_by_group(session, Note, board_id)
-    people = select(func.count()).where(
-        Participant.board_id == board_id, Participant.role == Role.participant.value
-    )
-    return Progress(
-        done=session.exec(people.where(Participant.done == True)).one(),  # noqa: E712
-        total=session.exec(people).one(),
-        discussion_groups=[
+    return with_totals(
+        session,
+        board_id,
+        [
             DiscussionGroupPublic(
                 id=g.id,
                 board_id=g.board_id,
@@ -59,6 +56,21 @@ def progress(session: Session, board_id: str) -> Progress:
             )
             for g in groups
         ],
+    )
+
+
+def with_totals(
+    session: Session, board_id: str, counted_groups: list[DiscussionGroupPublic]
+) -> Progress:
+    """The board's progress from groups already counted (a board snapshot's): only the
+    whole board's two counts are read."""
+    people = select(func.count()).where(
+        Participant.board_id == board_id, Participant.role == Role.participant.value
+    )
+    return Progress(
+        done=session.exec(people.where(Participant.done == True)).one(),  # noqa: E712
+        total=session.exec(people).one(),
+        discussion_groups=counted_groups,
     )
 
 

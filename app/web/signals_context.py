@@ -17,7 +17,7 @@ def board_extras(
     request: Request, session: Session, actor: Actor, snapshot: BoardSnapshot
 ) -> dict[str, Any]:
     """`?group=` hides other groups' notes without JavaScript; an unknown group hides none."""
-    progress = discussion_groups.progress(session, actor.board_id)
+    progress = discussion_groups.with_totals(session, actor.board_id, snapshot.discussion_groups)
     wanted = request.query_params.get("group", "")
     known = {g.id for g in progress.discussion_groups}
     return {
