@@ -9,7 +9,9 @@ from tests/browser/seed_notes.txt, every fourth with a comment, votes on most), 
 - the WebSocket frame of `note.created` for a 200-character note, as another participant
   receives it (the card travels once per language; its bytes are the same for everyone
   who may see the note), and as a facilitator receives it;
-- the board page a participant downloads, uncompressed and gzipped.
+- the board page a participant downloads, uncompressed and gzipped;
+- the CPU one participant's first board page costs (join form, then the page; the median
+  of 20 people who open the link one after another, as a room from a Teams chat does).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import statistics
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +96,28 @@ def _page_bytes(client: TestClient, board: dict[str, Any]) -> dict[str, int]:
     return {"uncompressed": len(page), "gzip": len(gzip.compress(page, 6))}
 
 
+def _page_cpu_ms(app: Any, board: dict[str, Any], people: int = 20) -> dict[str, float]:
+    """CPU per joiner (this process: the app and the in-process client): the join form's
+    POST, and the board page it leads to."""
+    joins, pages = [], []
+    for number in range(people):
+        person = TestClient(app)  # the app is running: a new browser, not a new server
+        started = time.process_time()
+        person.post(
+            f"/b/{board['id']}/join",
+            data={"name": f"Osallistuja {number}"},
+            follow_redirects=False,  # to the page, timed on its own below
+        )
+        joined = time.process_time()
+        person.get(f"/b/{board['id']}", headers={"Accept-Encoding": "gzip"})
+        joins.append((joined - started) * 1000)
+        pages.append((time.process_time() - joined) * 1000)
+    return {
+        "join_post_ms": round(statistics.median(joins), 1),
+        "page_ms": round(statistics.median(pages), 1),
+    }
+
+
 def measure(notes: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as data:
         migrate(f"sqlite:///{data}/paja.db")
@@ -107,7 +133,13 @@ def measure(notes: int) -> dict[str, Any]:
             board, people = _seed(client, app, notes)
             frame = _event_bytes(client, app, board, people[1])
             page = _page_bytes(client, board)
-    return {"notes": notes + 1, "note_event_bytes_200_chars": frame, "participant_page_bytes": page}
+            cpu = _page_cpu_ms(app, board)
+    return {
+        "notes": notes + 1,
+        "note_event_bytes_200_chars": frame,
+        "participant_page_bytes": page,
+        "participant_first_page_cpu": cpu,
+    }
 
 
 def main() -> None:
