@@ -1,6 +1,6 @@
-"""Board pages draw each card once per content and language (app.web.render._card): a
-room that opens the link together shares the work, and nobody ever sees a stale card or
-a card drawn for someone else."""
+"""Board pages draw each card once per content and language (app.web.render._card) and
+read the board once per change (the shared snapshot): a room that opens the link together
+shares the work, and nobody ever sees a stale card or a card drawn for someone else."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from jinja2 import meta
+from sqlalchemy import event
 
 from app.web.render import _card, environment
 from tests.conftest import join, post_note
@@ -86,3 +87,31 @@ def test_two_viewers_of_one_note_get_the_card_their_data_gives(
     assert "Vain minulle vielä" in mine
     assert 'data-visibility="private"' in mine
     assert "Vain minulle vielä" not in theirs
+
+
+def test_a_room_opening_the_link_reads_the_board_once_per_change(
+    client: TestClient, app: Any, board: dict[str, Any], facilitator: dict[str, str]
+) -> None:
+    """Participants without unrevealed notes of their own share one read of the board
+    per seq (app.hub.snapshots.SnapshotCache.board_for); a change is on the next page."""
+    post_note(client, board, facilitator, "Ensimmäinen ajatus")
+    statements: list[str] = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(app.state.db.engine, "before_cursor_execute", listen)
+    try:
+        comment_reads = []
+        for name in ("Aino", "Bertta", "Cecilia"):
+            person = TestClient(app)
+            join_form = {"name": name}
+            person.post(f"/b/{board['id']}/join", data=join_form, follow_redirects=False)
+            statements.clear()
+            assert "Ensimmäinen ajatus" in person.get(f"/b/{board['id']}").text
+            comment_reads.append(sum("FROM comments" in s for s in statements))
+        post_note(client, board, facilitator, "Toinen ajatus")
+        statements.clear()
+        assert "Toinen ajatus" in person.get(f"/b/{board['id']}").text
+        after_change = sum("FROM comments" in s for s in statements)
+    finally:
+        event.remove(app.state.db.engine, "before_cursor_execute", listen)
+    assert comment_reads == [1, 0, 0]
+    assert after_change == 1

@@ -17,9 +17,9 @@ from sqlmodel import Session, select
 
 from app import audience as who_sees
 from app.db import EVERYONE, Audience
-from app.models import Board, Note, Participant, Reaction, Vote, VotingState
-from app.schemas import Viewer
-from app.services import public
+from app.models import Board, Note, Participant, Reaction, Vote, VotingState, utcnow
+from app.schemas import BoardSnapshot, Viewer
+from app.services import boards, public
 from app.services.members import Actor
 
 
@@ -39,6 +39,7 @@ class SharedSnapshot:
     """One board at one seq as one audience sees it, ready to send."""
 
     seq: int
+    board: BoardSnapshot  # the same board as a model, without a viewer (for pages)
     head: bytes  # '{"type":"snapshot","seq":N,"data":{...board...' without its end
     in_round: bool
     vote_budget: int
@@ -99,6 +100,19 @@ class SnapshotCache:
             self._building.pop(key, None)
         return found
 
+    def board_for(self, session: Session, actor: Actor) -> BoardSnapshot:
+        """The board page's snapshot for `actor`: the shared one with their own viewer
+        part, unless their own notes are still withheld from others (then a read of
+        their own, as boards.board_snapshot gives). A room opening the link together
+        reads the board once per seq instead of once per person."""
+        board = boards.get_board(session, actor.board_id)
+        shared = self.get(session, board, Audience(actor.is_facilitator))
+        viewer = shared.viewer(actor)
+        if not actor.is_facilitator and viewer.withheld_note_ids:
+            return boards.board_snapshot(session, actor)
+        # A shallow copy: the notes are shared, and nothing that draws a page changes them.
+        return shared.board.model_copy(update={"viewer": viewer, "server_time": utcnow()})
+
 
 def build(session: Session, board: Board, audience: Audience) -> SharedSnapshot:
     """The board for everyone of `audience`, and every member's own part, at board.seq."""
@@ -107,6 +121,7 @@ def build(session: Session, board: Board, audience: Audience) -> SharedSnapshot:
     head = f'{{"type":"snapshot","seq":{board.seq},"data":{data[:-1]}'.encode()
     return SharedSnapshot(
         seq=board.seq,
+        board=shared,
         head=head,
         in_round=board.voting_state == VotingState.open.value,
         vote_budget=board.vote_budget,

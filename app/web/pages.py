@@ -370,7 +370,10 @@ def board_view(
             name="",
             teams=settings.teams,
         )
-    snapshot = boards.board_snapshot(session, actor, public_view=public_view)
+    if public_view:
+        snapshot = boards.board_snapshot(session, actor, public_view=True)
+    else:
+        snapshot = request.app.state.snapshot_cache.board_for(session, actor)
     extras = signals_context.board_extras(request, session, actor, snapshot)
     extras |= toolbar_extras(request, session, actor, snapshot)
     return page(
