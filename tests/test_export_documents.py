@@ -159,6 +159,37 @@ def test_the_pdf_headings_are_tagged_as_headings(
     assert {"/H1", "/H2", "/L", "/LI", "/Table", "/TH", "/TD"} <= set(roles)
 
 
+def test_pdf_list_items_carry_their_bullets_in_their_text(
+    client: TestClient, facilitator: dict[str, str], forum: dict[str, Any]
+) -> None:
+    """The PDF's notes start with the bullet a browser would draw for their depth, as text
+    (no ::marker box to lay out: a fifth of a big board's PDF); the page has its markers."""
+    content = export(client, forum, facilitator, "pdf").content
+    text = squeezed(document_text("pdf", content))
+    for bullet, note in [
+        ("•", VISIBILITY),  # a theme
+        ("◦", VISIBILITY_NOTES[0]),  # a note in it
+        ("•", OHJAAMO),  # a note on its own
+        ("◦", OHJAAMO_COMMENT),  # its comment
+    ]:
+        assert squeezed(bullet + note) in text, note
+    reader = PdfReader(io.BytesIO(content))
+    roles: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, dict):
+            roles.append(str(node.get("/S")))
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, list) else [kids]) if kids is not None else []:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert roles.count("/LI") == roles.count("/LBody") > len(NOTES)
+    page = client.get(f"/b/{forum['id']}/print", headers=facilitator).text
+    assert "•" not in page and "◦" not in page and "&nbsp;" not in page
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_word_document(
     client: TestClient, facilitator: dict[str, str], forum: dict[str, Any], tmp_path: Path
