@@ -242,3 +242,28 @@ def test_pdf_page_references_are_kept_only_until_a_page_is_added() -> None:
         document.add_page(pydyf.Dictionary({"Type": "/Page"}))
         numbers = document.pages["Kids"][::3]
         assert document.page_references == tuple(f"{n} 0 R".encode() for n in numbers)
+
+
+def test_pdf_streams_are_compressed_at_zlibs_default_level_to_the_same_content() -> None:
+    import zlib
+
+    import pydyf
+
+    from app.exports.pdf import REPLACED, _compress_at_default_level
+
+    _compress_at_default_level()
+    original = REPLACED["pydyf.Stream.data"].fget
+    content = [b"BT", "/F1 12 Tf", 1.5, pydyf.String("Paja \u00e4"), b"[<0031>-30<00a6>] TJ"] * 500
+    for compress in (False, True):
+        stream = pydyf.Stream(list(content), {"Type": "/ObjStm", "N": 3}, compress=compress)
+        ours, theirs = stream.data, original(stream)
+        if not compress:
+            assert ours == theirs
+            continue
+        ours_head, ours_data = ours.removesuffix(b"\nendstream").split(b"\nstream\n")
+        theirs_head, theirs_data = theirs.removesuffix(b"\nendstream").split(b"\nstream\n")
+        assert zlib.decompress(ours_data) == zlib.decompress(theirs_data)
+        assert ours_head.replace(b"%d" % len(ours_data), b"N") == theirs_head.replace(
+            b"%d" % len(theirs_data), b"N"
+        )
+        assert b"/Filter /FlateDecode" in ours_head
