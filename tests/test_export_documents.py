@@ -231,6 +231,32 @@ def test_a_pdf_too_big_to_lay_out_in_time_is_a_413_that_says_what_to_do(
     assert page.status_code == 413 and 'role="alert"' in page.text and "Word" in page.text
 
 
+def test_a_pdf_is_laid_out_with_the_collector_on_and_full_collections_put_off(
+    client: TestClient,
+    facilitator: dict[str, str],
+    forum: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+    import gc
+
+    from app.exports import EXPORTERS
+    from app.exports.base import DEFERRED_FULL_COLLECTIONS
+
+    seen: list[tuple[bool, int]] = []
+    pdf = EXPORTERS["pdf"]
+
+    def render(summary: Any, options: Any) -> bytes:
+        seen.append((gc.isenabled(), gc.get_threshold()[2]))
+        return pdf.render(summary, options)
+
+    monkeypatch.setitem(EXPORTERS, "pdf", dataclasses.replace(pdf, render=render))
+    before = gc.get_threshold()
+    export(client, forum, facilitator, "pdf")
+    assert seen == [(True, DEFERRED_FULL_COLLECTIONS)]
+    assert gc.get_threshold() == before
+
+
 def test_pdf_page_references_are_kept_only_until_a_page_is_added() -> None:
     import pydyf
 
