@@ -18,12 +18,12 @@ from app.exports.base import Exporter, ExportOptions
 from app.exports.summary import Summary
 
 PDF_VARIANT = "pdf/a-2a"
-# WeasyPrint lays out a note with its comment in some 10 ms of CPU (its cyclic garbage
-# collector paused, see exports.read_and_export), and holds the whole layout in memory
-# (bench/export_bench.py, 2 cores at load 1-2: 500 notes 5.4 s, 1,000 notes 10.3 s,
-# 5,000 notes 55 s and 1.1 GB). 1,000 notes (some 120 pages) are about 10 s; a
-# bigger board goes to Word, or to PDF a few priorities at a time.
-MAX_NOTES = 1000
+# WeasyPrint lays out, draws and tags a note with its comment in some 6.5 ms of CPU (full
+# collections put off, see exports.read_and_export), and holds the whole layout in
+# memory (bench/export_bench.py, 2 cores at load 1.0: 500 notes 3.5 s, 1,000 notes
+# 6.9 s, 1,500 notes 9.6 s, 5,000 notes 32 s and 0.9 GB). 1,500 notes (some 190 pages)
+# are about 10 s; a bigger board goes to Word, or to PDF a few priorities at a time.
+MAX_NOTES = 1500
 STATIC = Path(__file__).resolve().parent.parent / "static"
 # What the process-wide patches below replaced, for the tests to compare against.
 REPLACED: dict[str, Any] = {}
