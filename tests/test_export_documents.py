@@ -159,6 +159,37 @@ def test_the_pdf_headings_are_tagged_as_headings(
     assert {"/H1", "/H2", "/L", "/LI", "/Table", "/TH", "/TD"} <= set(roles)
 
 
+def test_pdf_list_items_carry_their_bullets_in_their_text(
+    client: TestClient, facilitator: dict[str, str], forum: dict[str, Any]
+) -> None:
+    """The PDF's notes start with the bullet a browser would draw for their depth, as text
+    (no ::marker box to lay out: a fifth of a big board's PDF); the page has its markers."""
+    content = export(client, forum, facilitator, "pdf").content
+    text = squeezed(document_text("pdf", content))
+    for bullet, note in [
+        ("•", VISIBILITY),  # a theme
+        ("◦", VISIBILITY_NOTES[0]),  # a note in it
+        ("•", OHJAAMO),  # a note on its own
+        ("◦", OHJAAMO_COMMENT),  # its comment
+    ]:
+        assert squeezed(bullet + note) in text, note
+    reader = PdfReader(io.BytesIO(content))
+    roles: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, dict):
+            roles.append(str(node.get("/S")))
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, list) else [kids]) if kids is not None else []:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert roles.count("/LI") == roles.count("/LBody") > len(NOTES)
+    page = client.get(f"/b/{forum['id']}/print", headers=facilitator).text
+    assert "•" not in page and "◦" not in page and "&nbsp;" not in page
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_word_document(
     client: TestClient, facilitator: dict[str, str], forum: dict[str, Any], tmp_path: Path
@@ -200,6 +231,32 @@ def test_a_pdf_too_big_to_lay_out_in_time_is_a_413_that_says_what_to_do(
     assert page.status_code == 413 and 'role="alert"' in page.text and "Word" in page.text
 
 
+def test_a_pdf_is_laid_out_with_the_collector_on_and_full_collections_put_off(
+    client: TestClient,
+    facilitator: dict[str, str],
+    forum: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+    import gc
+
+    from app.exports import EXPORTERS
+    from app.exports.base import DEFERRED_FULL_COLLECTIONS
+
+    seen: list[tuple[bool, int]] = []
+    pdf = EXPORTERS["pdf"]
+
+    def render(summary: Any, options: Any) -> bytes:
+        seen.append((gc.isenabled(), gc.get_threshold()[2]))
+        return pdf.render(summary, options)
+
+    monkeypatch.setitem(EXPORTERS, "pdf", dataclasses.replace(pdf, render=render))
+    before = gc.get_threshold()
+    export(client, forum, facilitator, "pdf")
+    assert seen == [(True, DEFERRED_FULL_COLLECTIONS)]
+    assert gc.get_threshold() == before
+
+
 def test_pdf_page_references_are_kept_only_until_a_page_is_added() -> None:
     import pydyf
 
@@ -211,3 +268,28 @@ def test_pdf_page_references_are_kept_only_until_a_page_is_added() -> None:
         document.add_page(pydyf.Dictionary({"Type": "/Page"}))
         numbers = document.pages["Kids"][::3]
         assert document.page_references == tuple(f"{n} 0 R".encode() for n in numbers)
+
+
+def test_pdf_streams_are_compressed_at_zlibs_default_level_to_the_same_content() -> None:
+    import zlib
+
+    import pydyf
+
+    from app.exports.pdf import REPLACED, _compress_at_default_level
+
+    _compress_at_default_level()
+    original = REPLACED["pydyf.Stream.data"].fget
+    content = [b"BT", "/F1 12 Tf", 1.5, pydyf.String("Paja \u00e4"), b"[<0031>-30<00a6>] TJ"] * 500
+    for compress in (False, True):
+        stream = pydyf.Stream(list(content), {"Type": "/ObjStm", "N": 3}, compress=compress)
+        ours, theirs = stream.data, original(stream)
+        if not compress:
+            assert ours == theirs
+            continue
+        ours_head, ours_data = ours.removesuffix(b"\nendstream").split(b"\nstream\n")
+        theirs_head, theirs_data = theirs.removesuffix(b"\nendstream").split(b"\nstream\n")
+        assert zlib.decompress(ours_data) == zlib.decompress(theirs_data)
+        assert ours_head.replace(b"%d" % len(ours_data), b"N") == theirs_head.replace(
+            b"%d" % len(theirs_data), b"N"
+        )
+        assert b"/Filter /FlateDecode" in ours_head

@@ -8,7 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import BaseModel, Field
 
-from app.exports.base import collector_paused
+from app.exports.base import (
+    DEFERRED_FULL_COLLECTIONS,
+    collector_paused,
+    full_collections_deferred,
+)
 from app.models import NoteColor, NoteKind, NoteVisibility
 from app.schemas import CommentPublic, NotePublic
 from app.services.public import trusted
@@ -74,3 +78,16 @@ def test_the_collector_resumes_when_the_last_export_ends() -> None:
         assert not gc.isenabled()  # it was off before: left off
     finally:
         gc.enable()
+
+
+def test_a_slow_export_puts_off_only_full_collections_until_the_last_one_ends() -> None:
+    before = gc.get_threshold()
+    with full_collections_deferred():
+        with full_collections_deferred():
+            assert gc.isenabled()
+            assert gc.get_threshold() == (*before[:2], DEFERRED_FULL_COLLECTIONS)
+        assert gc.get_threshold()[2] == DEFERRED_FULL_COLLECTIONS
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), full_collections_deferred():
+        raise RuntimeError
+    assert gc.get_threshold() == before

@@ -4,8 +4,6 @@ from one read of the board (`read_board`), from which the summary is built once.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -23,6 +21,7 @@ from app.exports.base import (
     Reads,
     collector_paused,
     file_name,
+    full_collections_deferred,
 )
 from app.exports.summary import BoardRead, Summary, build_summary
 from app.models import Board, BoardColumn, Event, Participant
@@ -76,9 +75,10 @@ def read_and_export(
 ) -> ExportFile:
     """The read and the file it becomes, made while the cyclic collector waits when the
     format is quick: what they build is gone, by reference counting, before it runs
-    again (see collector_paused)."""
+    again (see collector_paused). A slow format (the PDF, seconds) must not stop it that
+    long: only its full collections wait (see full_collections_deferred)."""
     exporter = get_exporter(name)
-    with collector_paused() if exporter.quick else nullcontext():
+    with collector_paused() if exporter.quick else full_collections_deferred():
         return export(read_board(session, board, exporter.reads), name, options)
 
 

@@ -9,6 +9,7 @@ DisplayDocTitle as its PDF/UA-1 output, but the file claims only PDF/A in its XM
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,15 @@ from app.exports.base import Exporter, ExportOptions
 from app.exports.summary import Summary
 
 PDF_VARIANT = "pdf/a-2a"
-# WeasyPrint lays out a note with its comment in some 10 ms of CPU (its cyclic garbage
-# collector paused, see exports.read_and_export), and holds the whole layout in memory
-# (bench/export_bench.py, 2 cores at load 1-2: 500 notes 5.4 s, 1,000 notes 10.3 s,
-# 5,000 notes 55 s and 1.1 GB). 1,000 notes (some 120 pages) are about 10 s; a
-# bigger board goes to Word, or to PDF a few priorities at a time.
-MAX_NOTES = 1000
+# WeasyPrint lays out, draws and tags a note with its comment in some 6.5 ms of CPU (full
+# collections put off, see exports.read_and_export), and holds the whole layout in
+# memory (bench/export_bench.py, 2 cores at load 1.0: 500 notes 3.5 s, 1,000 notes
+# 6.9 s, 1,500 notes 9.6 s, 5,000 notes 32 s and 0.9 GB). 1,500 notes (some 190 pages)
+# are about 10 s; a bigger board goes to Word, or to PDF a few priorities at a time.
+MAX_NOTES = 1500
 STATIC = Path(__file__).resolve().parent.parent / "static"
+# What the process-wide patches below replaced, for the tests to compare against.
+REPLACED: dict[str, Any] = {}
 
 
 def render(summary: Summary, _options: ExportOptions) -> bytes:
@@ -41,6 +44,7 @@ def render(summary: Summary, _options: ExportOptions) -> bytes:
     from app.web.render import render as render_template
 
     _cache_page_references()
+    _compress_at_default_level()
 
     html = render_template(summary.language, "print.html", summary=summary, pdf=True)
     sheets = [CSS(filename=str(STATIC / "print.css")), CSS(string=_page_css(summary))]
@@ -69,6 +73,32 @@ def _page_references(pdf: Any) -> tuple[bytes, ...]:
         references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
         cached = pdf.__dict__["_paja_page_references"] = (len(kids), references)
     return cached[1]
+
+
+def _compress_at_default_level() -> None:
+    """Let pydyf compress streams at zlib's default level (6), not its maximum (9). The
+    streams are pages of the same few operators and glyph runs, and the tag tree's object
+    streams, where level 9's longer searches take five times level 6's CPU for 4 % less:
+    a 1,000-note PDF's 4.9 MB of streams take 0.36 s at 9 and 0.07 s at 6, and the file
+    grows from 0.51 to 0.53 MB. Remove once pydyf (0.13) lets the caller choose."""
+    import pydyf
+
+    if getattr(pydyf.Stream.data, "fget", None) is not _stream_data:
+        REPLACED["pydyf.Stream.data"] = pydyf.Stream.data
+        pydyf.Stream.data = property(_stream_data)
+
+
+def _stream_data(stream: Any) -> bytes:
+    """pydyf.Stream.data (0.13) with zlib at level 6: the same dictionary and stream."""
+    import pydyf
+
+    data = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+    extra = pydyf.Dictionary(stream.extra.copy())
+    if stream.compress:
+        extra["Filter"] = "/FlateDecode"
+        data = zlib.compress(data, 6)
+    extra["Length"] = len(data)
+    return b"\n".join((extra.data, b"stream", data, b"endstream"))
 
 
 def _page_css(summary: Summary) -> str:
