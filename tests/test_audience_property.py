@@ -130,6 +130,11 @@ class Room(RuleBasedStateMachine):
         assert response.status_code < 500, response.text
         return response
 
+    def _page(self, who: str) -> str:
+        response = self.client.get(f"/b/{self.board_id}", headers=self.headers[who])
+        assert response.status_code == 200, response.text
+        return response.text
+
     def _open(self, who: str) -> Any:
         token_ = self.headers[who]["Authorization"].removeprefix("Bearer ")
         context = self.client.websocket_connect(
@@ -377,6 +382,8 @@ class Room(RuleBasedStateMachine):
             allowed = self._visible_texts(self.ids[who])
             # The REST reads for one participant per step, in turn; the other doors for both.
             doors = self._reads(who) if (self.steps + len(who)) % 2 else {}
+            if doors:  # and their board page: the shared snapshot, or their own read
+                doors["board page"] = self._page(who)
             with self.db.session() as session:
                 replay = audience.catch_up(session, self.board_id, 0, board.seq)
             viewer = audience.Audience(facilitator=False, participant_id=self.ids[who])
