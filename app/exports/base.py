@@ -7,9 +7,9 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 if TYPE_CHECKING:
@@ -88,34 +88,56 @@ def ascii_filename(name: str) -> str:
     return f"{slug or 'paja'}.{extension}"
 
 
-class _Pause:
-    """Who is inside `collector_paused` now, so the last one out resumes the collector
-    (and only if it ran before the first one came in)."""
-
-    lock = threading.Lock()
-    inside = 0
-    was_enabled = False
+S = TypeVar("S")
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
+class _WhileExporting(Generic[S]):
+    """A process-wide collector setting held while any export needs it: the first one in
+    applies it and keeps what it replaced, the last one out puts that back, so exports
+    that overlap (threads of the pool) neither stack nor undo each other's."""
+
+    def __init__(self, apply: Callable[[], S], restore: Callable[[S], None]) -> None:
+        self._apply, self._restore = apply, restore
+        self._lock = threading.Lock()
+        self._inside = 0
+        self._replaced: S
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self._lock:
+            if self._inside == 0:
+                self._replaced = self._apply()
+            self._inside += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._inside -= 1
+                if self._inside == 0:
+                    self._restore(self._replaced)
+
+
+def _disable_collector() -> bool:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    return was_enabled
+
+
+def _enable_collector_if(was_enabled: bool) -> None:
+    if was_enabled:
+        gc.enable()
+
+
+_PAUSE = _WhileExporting(_disable_collector, _enable_collector_if)
+
+
+def collector_paused() -> AbstractContextManager[None]:
     """Pause Python's cyclic garbage collector while an export reads the board and
     writes its file. A 5,000-note read builds some 30,000 objects that live until the
     file is written; each full collection while they live walks them and the whole heap
     (about 0.1 s, one per export), although they hold no cycles and go by reference
     counting as soon as the file is made. Paused, they are gone before it runs again."""
-    with _Pause.lock:
-        if _Pause.inside == 0:
-            _Pause.was_enabled = gc.isenabled()
-            gc.disable()
-        _Pause.inside += 1
-    try:
-        yield
-    finally:
-        with _Pause.lock:
-            _Pause.inside -= 1
-            if _Pause.inside == 0 and _Pause.was_enabled:
-                gc.enable()
+    return _PAUSE.held()
 
 
 # How many young collections a full collection waits for while a slow export runs:
@@ -123,32 +145,25 @@ def collector_paused() -> Iterator[None]:
 DEFERRED_FULL_COLLECTIONS = 1000
 
 
-class _Defer:
-    """Who is inside `full_collections_deferred` now, and the thresholds to restore."""
+def _defer_full_collections() -> tuple[int, ...]:
+    thresholds = gc.get_threshold()
+    young, middle, _ = thresholds
+    gc.set_threshold(young, middle, DEFERRED_FULL_COLLECTIONS)
+    return thresholds
 
-    lock = threading.Lock()
-    inside = 0
-    thresholds = (700, 10, 10)
+
+def _set_thresholds(thresholds: tuple[int, ...]) -> None:
+    gc.set_threshold(*thresholds)
 
 
-@contextmanager
-def full_collections_deferred() -> Iterator[None]:
+_DEFER = _WhileExporting(_defer_full_collections, _set_thresholds)
+
+
+def full_collections_deferred() -> AbstractContextManager[None]:
     """Let the collector run its young generations but put off full collections while a
     slow export (the PDF) lays out its file. WeasyPrint's layout is millions of objects
     that live until the file is written, so the collector's rule (a full collection when
     the objects that survived two collections grow by a quarter) walks the whole heap
     again and again as it grows: 8-15 % of a 1,000-note PDF's CPU. Young garbage from the
     rest of the server is still collected; the full collection comes after the file."""
-    with _Defer.lock:
-        if _Defer.inside == 0:
-            _Defer.thresholds = gc.get_threshold()
-            young, middle, _ = _Defer.thresholds
-            gc.set_threshold(young, middle, DEFERRED_FULL_COLLECTIONS)
-        _Defer.inside += 1
-    try:
-        yield
-    finally:
-        with _Defer.lock:
-            _Defer.inside -= 1
-            if _Defer.inside == 0:
-                gc.set_threshold(*_Defer.thresholds)
+    return _DEFER.held()
