@@ -217,6 +217,9 @@ def join(context: BrowserContext, board: dict[str, Any], name: str) -> Page:
     page.goto(f"/b/{board['id']}")
     page.get_by_label("Nimesi (valinnainen)").fill(name)
     page.get_by_role("button", name="Liity tauluun").click()
+    # Online is board.js's word; the page's later scripts (the composer's Ctrl+Enter and
+    # drafts) may still be loading then. A person types into a page that has loaded.
+    page.wait_for_load_state()
     page.locator("#connection[data-state=online]").wait_for()
     return page
 
