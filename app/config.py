@@ -70,7 +70,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Imports (a JSON backup, a Padlet CSV) and .docx templates: only their routes take this.
     max_import_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
-    # Clients send only pings (tens of bytes); a larger frame closes the stream (1009).
+    # Clients send pings (tens of bytes) and notes; a larger frame closes the stream
+    # (1009), so the page sends a note that would not fit as a form post instead.
     ws_max_frame_bytes: int = Field(default=4096, ge=1024)
     ws_queue_frames: int = Field(default=256, ge=8)
     ws_send_timeout_seconds: float = Field(default=10.0, gt=0)

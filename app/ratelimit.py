@@ -237,17 +237,18 @@ def request_quota() -> WriteQuota | None:
 
 
 class WriteQuotas:
-    """Pure-ASGI middleware: each HTTP request carries its write quota (the app's limits,
-    the client's address) in a context variable, which follows the request into the
-    threads its route and services run in. So the quota is spent below the routes, in
-    one place, and no route or dependency can forget to pass it."""
+    """Pure-ASGI middleware: each HTTP request (and each board stream, which takes notes
+    too: app/api/stream_writes.py) carries its write quota (the app's limits, the
+    client's address) in a context variable, which follows the request into the threads
+    its route and services run in. So the quota is spent below the routes, in one place,
+    and no route or dependency can forget to pass it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = getattr(scope.get("app"), "state", None)
-        if scope["type"] != "http" or state is None:
+        if scope["type"] not in ("http", "websocket") or state is None:
             await self.app(scope, receive, send)
             return
         token = _QUOTA.set(WriteQuota(state.rate_limits, client_address(HTTPConnection(scope))))

@@ -1,5 +1,6 @@
 """A room that clicks at once, against a real `paja serve`: 100 participants post two
-notes each at the same instant. Every post is stored (201, none 5xx), the board's seq
+notes each at the same instant, over HTTP or on their own streams as the board page
+does. Every post is stored (201 or an ack, none 5xx), the board's seq
 rises by exactly 200, and a listener sees all 200 in order with no gap. On SQLite with
 one worker, and on PostgreSQL with two workers and Redis."""
 
@@ -93,7 +94,34 @@ async def listen(base: str, board_id: str, token: str, since: int, seqs: list[in
                     seqs.append(event["seq"])
 
 
-async def click_at_once(base: str) -> None:
+async def send_on_streams(base: str, board: dict, tokens: list[str], start: asyncio.Event) -> list:
+    """Each participant sends their two notes on their own stream (as the board page
+    does); the answers, ack or error, once all have come."""
+    column = board["columns"][0]["id"]
+    root = base.replace("http", "ws", 1) + f"{API}/boards/{board['id']}/ws"
+
+    async def participant(number: int) -> list[str]:
+        async with websockets.connect(f"{root}?token={tokens[number]}", max_size=2**24) as socket:
+            await start.wait()
+            refs = {f"{number}-{n}" for n in (number, number + PARTICIPANTS)}
+            for ref in sorted(refs):
+                data = {"column_id": column, "text": f"idea {ref.split('-')[1]}"}
+                await socket.send(json.dumps({"type": "note.create", "ref": ref, "data": data}))
+            answers = []
+            while len(answers) < len(refs):
+                payload = json.loads(await socket.recv())
+                for frame in payload if isinstance(payload, list) else [payload]:
+                    if frame.get("ref") in refs:
+                        answers.append(frame["type"] if frame["type"] == "ack" else frame["status"])
+            return answers
+
+    everyone = [asyncio.create_task(participant(n)) for n in range(PARTICIPANTS)]
+    await asyncio.sleep(1)  # every stream is open before anyone sends
+    start.set()
+    return [answer for answers in await asyncio.gather(*everyone) for answer in answers]
+
+
+async def click_at_once(base: str, door: str) -> None:
     limits = httpx.Limits(max_connections=POSTS + 10, max_keepalive_connections=POSTS + 10)
     async with httpx.AsyncClient(timeout=120, limits=limits) as http:
         await ready(http, base)
@@ -114,11 +142,15 @@ async def click_at_once(base: str) -> None:
             )
             return answer.status_code
 
-        posting = [asyncio.create_task(post(number)) for number in range(POSTS)]
-        await asyncio.sleep(0.1)
-        start.set()
-        statuses = Counter(await asyncio.gather(*posting))
-        assert statuses == {201: POSTS}, f"answers: {dict(statuses)}"
+        if door == "stream":
+            statuses = Counter(await send_on_streams(base, board, tokens, start))
+            assert statuses == {"ack": POSTS}, f"answers: {dict(statuses)}"
+        else:
+            posting = [asyncio.create_task(post(number)) for number in range(POSTS)]
+            await asyncio.sleep(0.1)
+            start.set()
+            statuses = Counter(await asyncio.gather(*posting))
+            assert statuses == {201: POSTS}, f"answers: {dict(statuses)}"
         await asyncio.wait({listener}, timeout=120)
         listener.cancel()
         final = (
@@ -134,19 +166,24 @@ async def click_at_once(base: str) -> None:
     assert seqs == list(range(head + 1, head + POSTS + 1))  # in order, no gap
 
 
+DOORS = pytest.mark.parametrize("door", ["http", "stream"])
+
+
 @pytest.mark.timeout(600)
-def test_200_posts_at_once_on_sqlite_are_all_stored(tmp_path: Path) -> None:
+@DOORS
+def test_200_posts_at_once_on_sqlite_are_all_stored(tmp_path: Path, door: str) -> None:
     with serving(tmp_path, f"sqlite:///{tmp_path / 'paja.db'}") as base:
-        asyncio.run(click_at_once(base))
+        asyncio.run(click_at_once(base, door))
 
 
 @pytest.mark.timeout(600)
+@DOORS
 def test_200_posts_at_once_on_postgresql_with_two_workers_are_all_stored(
-    tmp_path: Path,
+    tmp_path: Path, door: str
 ) -> None:
     require_postgres()
     redis_url = require_redis()
     with postgres_database() as name:
         database = database_url(name)
         with serving(tmp_path, database, workers=2, PAJA_REDIS_URL=redis_url) as base:
-            asyncio.run(click_at_once(base))
+            asyncio.run(click_at_once(base, door))

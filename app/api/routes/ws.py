@@ -6,9 +6,10 @@ out or their token was revoked: the page does not reconnect); 4429 this person a
 has STREAMS_PER_PERSON streams open on the board (the page retries later); 1013 when
 this client fell too far behind (reconnect and catch up with since=).
 
-A client may send only pings (a small JSON object, at most `PAJA_WS_MAX_FRAME_BYTES`);
-every frame gets an answer, a pong or {"type": "error"}, and the stream goes on. The
-frames one person sends to a board are limited together, over all their sockets."""
+A client may send pings and notes (`note.create`, app/api/stream_writes.py), each a
+small JSON object of at most `PAJA_WS_MAX_FRAME_BYTES`; every frame gets an answer (a
+pong, an ack or {"type": "error"}) and the stream goes on. The frames one person sends
+to a board are limited together, over all their sockets."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
 from app import audience
+from app.api import stream_writes
 from app.api.deps import resolve_principal
+from app.api.stream_writes import Writer
 from app.auth_cookies import LANGUAGE_COOKIE, candidate_tokens
 from app.db import Audience
 from app.errors import Forbidden, PajaError
@@ -59,7 +62,7 @@ async def board_stream(websocket: WebSocket, board_id: str) -> None:
     await websocket.accept()
     try:
         since = _since(websocket)
-        actor, identity, language = await run_in_threadpool(_authorise, websocket, board_id)
+        actor, identity, writer = await run_in_threadpool(_authorise, websocket, board_id)
     except PajaError as error:
         await websocket.close(CLOSE_CODES.get(error.status_code, 4400), error.message[:120])
         return
@@ -72,10 +75,10 @@ async def board_stream(websocket: WebSocket, board_id: str) -> None:
     hub = websocket.app.state.hub
     audience = _audience(websocket, actor)
     wire = wire_of(websocket.scope)
-    subscriber = await hub.subscribe(board_id, language, audience, identity, wire)
+    subscriber = await hub.subscribe(board_id, writer.language, audience, identity, wire)
     CONNECTIONS.inc()
     started = time.monotonic()
-    stream = _Stream(websocket, subscriber, actor, person)
+    stream = _Stream(websocket, subscriber, actor, person, writer)
     try:
         await stream.run(since)
     except WebSocketDisconnect:
@@ -113,9 +116,10 @@ def _audience(websocket: WebSocket, actor: Actor) -> Audience:
     return Audience(facilitator=False, participant_id=actor.participant_id)
 
 
-def _authorise(websocket: WebSocket, board_id: str) -> tuple[Actor, Identity, str]:
+def _authorise(websocket: WebSocket, board_id: str) -> tuple[Actor, Identity, Writer]:
     """Resolve who is connecting. A stream that a cookie may authenticate (no token in
-    the query, however the parameter is spelled) must come from an allowed origin."""
+    the query, however the parameter is spelled) must come from an allowed origin. The
+    tokens stay with the stream: each note it sends checks them again."""
     state = websocket.app.state
     query_token = websocket.query_params.get("token", "").strip()
     if not query_token:
@@ -128,7 +132,7 @@ def _authorise(websocket: WebSocket, board_id: str) -> tuple[Actor, Identity, st
         websocket.query_params.get("lang"), websocket.cookies.get(LANGUAGE_COOKIE), actor.language
     )
     identity = Identity(actor.participant_id, principal.facilitator_id, principal.token_id)
-    return actor, identity, language
+    return actor, identity, Writer(board_id, tokens, language)
 
 
 def _check_origin(websocket: WebSocket, trusted_hosts: set[str]) -> None:
@@ -149,12 +153,18 @@ class _Stream:
     one (another server, the test client) it sends each queued frame."""
 
     def __init__(
-        self, websocket: WebSocket, subscriber: Subscriber, actor: Actor, person: Person
+        self,
+        websocket: WebSocket,
+        subscriber: Subscriber,
+        actor: Actor,
+        person: Person,
+        writer: Writer,
     ) -> None:
         self.websocket = websocket
         self.subscriber = subscriber
         self.actor = actor
         self.person = person
+        self.writer = writer
         self.frames_sent = 0
         # fast_acquire: an uncontended send must not cost an extra event-loop turn.
         self._send_lock = anyio.Lock(fast_acquire=True)
@@ -293,7 +303,18 @@ class _Stream:
                 return
             if not budget.take():
                 continue  # a flood is dropped unanswered; the stream itself goes on
-            await self._send(answer(message.get("text"), settings.ws_max_frame_bytes))
+            await self._send(await self._answer(message.get("text"), settings.ws_max_frame_bytes))
+
+    async def _answer(self, text: str | None, max_chars: int) -> str:
+        """A note is written before its ack goes out; everything else is answered at
+        once. One frame at a time: a person's notes are stored in the order sent."""
+        message = read_frame(text, max_chars)
+        if isinstance(message, str) or message.get("type") != "note.create":
+            return encode_reply(reply_to(message))
+        state = self.websocket.app.state
+        return encode_reply(
+            await stream_writes.create_note(state.units, state.settings, self.writer, message)
+        )
 
     async def _send(self, text: str) -> None:
         """One frame; _watch_sends ends the stream when a send hangs."""
@@ -307,32 +328,41 @@ class _Stream:
         FRAMES.inc()
 
 
-def answer(text: str | None, max_chars: int) -> str:
-    """The reply to a client's frame: a pong to a ping, otherwise an error; never an
+UNKNOWN = "Unknown message; the ones understood are ping and note.create."
+
+
+def read_frame(text: str | None, max_chars: int) -> dict[str, Any] | str:
+    """The client's frame as a JSON object, or why it cannot be read; never an
     exception, whatever the frame holds (deep nesting, NaN, huge numbers)."""
-    reply = _reply(text, max_chars)
-    try:
-        return json.dumps(reply, ensure_ascii=False, allow_nan=False)
-    except (ValueError, RecursionError):
-        return json.dumps({"type": "error", "detail": "The ping's data cannot be echoed."})
-
-
-def _reply(text: str | None, max_chars: int) -> dict[str, Any]:
     if text is None:
-        return {"type": "error", "detail": "Binary frames are not understood; send JSON text."}
+        return "Binary frames are not understood; send JSON text."
     if len(text) > max_chars:
-        return {"type": "error", "detail": f"A frame may be at most {max_chars} characters."}
+        return f"A frame may be at most {max_chars} characters."
     try:
         message = json.loads(
             text, parse_constant=_refuse, parse_float=_finite, parse_int=_bounded_int
         )
     except (ValueError, RecursionError):
-        return {"type": "error", "detail": "The frame is not JSON."}
-    if isinstance(message, dict) and message.get("type") == "ping":
+        return "The frame is not JSON."
+    return message if isinstance(message, dict) else UNKNOWN
+
+
+def reply_to(message: dict[str, Any] | str) -> dict[str, Any]:
+    """The reply to a frame that changes nothing: a pong to a ping, otherwise an error."""
+    if isinstance(message, str):
+        return {"type": "error", "detail": message}
+    if message.get("type") == "ping":
         # server_time lets a page count the board's timer down by the server's clock.
         server_time = datetime.now(UTC).isoformat()
         return {"type": "pong", "data": message.get("data"), "server_time": server_time}
-    return {"type": "error", "detail": "Unknown message; the only one understood is ping."}
+    return {"type": "error", "detail": UNKNOWN}
+
+
+def encode_reply(reply: dict[str, Any]) -> str:
+    try:
+        return json.dumps(reply, ensure_ascii=False, allow_nan=False)
+    except (ValueError, RecursionError):
+        return json.dumps({"type": "error", "detail": "The ping's data cannot be echoed."})
 
 
 def _refuse(constant: str) -> None:
