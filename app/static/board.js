@@ -55,6 +55,7 @@
     socket.addEventListener("message", (message) => receive(message.data));
     socket.addEventListener("close", (close) => {
       clearInterval(pingTimer);
+      unanswered();
       if (NO_RETRY.has(close.code)) {
         setConnection("gone");
         return;
@@ -70,6 +71,27 @@
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   }
 
+  // A change sent on the stream (composer.js sends notes this way): the server answers
+  // it with an ack or an error carrying its ref. The promise gives that answer, or null
+  // when the stream closed first; null at once means the stream is not open now.
+  const asked = new Map(); // ref → resolve
+  board.ask = (message) => {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return null;
+    return new Promise((resolve) => {
+      asked.set(message.ref, resolve);
+      socket.send(JSON.stringify(message));
+    });
+  };
+  function answered(reply) {
+    const resolve = asked.get(reply.ref);
+    asked.delete(reply.ref);
+    if (resolve) resolve(reply);
+  }
+  function unanswered() {
+    asked.forEach((resolve) => resolve(null));
+    asked.clear();
+  }
+
   function receive(text) {
     if (held) {
       held.push(text);
@@ -80,6 +102,10 @@
     for (const event of items) {
       if (event.type === "pong") {
         syncClock(event);
+        continue;
+      }
+      if (event.ref !== undefined && (event.type === "ack" || event.type === "error")) {
+        answered(event);
         continue;
       }
       if (event.type === "snapshot") {

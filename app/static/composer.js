@@ -90,6 +90,131 @@
     count(form);
   });
 
+  // A note goes out on the board's open stream (board.ask): for the server a fraction of
+  // the work of a form post, which is what lets a whole room press Enter at once. The form
+  // post stays the way when the stream is closed, the note too long for one frame, or no
+  // answer comes in time; the client key makes the server store the note once either way.
+  const ANSWER_WAIT_MS = 10000;
+  const SLOW_ANSWER_MS = 2000; // then the form says the note is not sent yet
+  const maxFrame = Number(board.dataset.maxFrame) || 0;
+
+  function noteFrame(form) {
+    const data = {};
+    new FormData(form).forEach((value, name) => {
+      if (value !== "") data[name] = String(value);
+    });
+    const frame = { type: "note.create", ref: data.client_key || freshKey(), data };
+    return new TextEncoder().encode(JSON.stringify(frame)).length <= maxFrame ? frame : null;
+  }
+
+  function postForm(form) {
+    form.dataset.viaForm = "true";
+    if (window.htmx) window.htmx.trigger(form, "submit");
+    else form.submit();
+  }
+
+  function showError(form, text) {
+    const area = form.querySelector("textarea");
+    let error = form.querySelector(".field-error");
+    if (!text) {
+      if (error) error.remove();
+      area.removeAttribute("aria-invalid");
+      area.removeAttribute("aria-describedby");
+      return;
+    }
+    if (!error) {
+      error = document.createElement("p");
+      error.className = "field-error";
+      error.setAttribute("role", "alert");
+      error.id = `note-error-${form.dataset.draftKey}`;
+      area.after(error);
+    }
+    error.textContent = text;
+    area.setAttribute("aria-invalid", "true");
+    area.setAttribute("aria-describedby", error.id);
+  }
+
+  // Stored: the form empties for the next note (unless its writer has gone on typing),
+  // under a new key; the page marks the note as this person's, as after a form post.
+  function stored(form, frame, note) {
+    const area = form.querySelector("textarea");
+    showError(form, "");
+    delete form.dataset.restoredText;
+    const clientKey = clientKeyOf(form);
+    if (clientKey) clientKey.value = freshKey();
+    if (area.value === frame.data.text) area.value = "";
+    keep(form, area.value);
+    count(form);
+    document.body.dispatchEvent(new CustomEvent("paja:own-note", { detail: { id: note.id } }));
+  }
+
+  function refused(form, frame, answer) {
+    if (answer.status !== 503) {
+      showError(form, answer.detail);
+      return;
+    }
+    // The server is busy: the note waits in its form and goes again when told.
+    const notice = form.querySelector(".pending-note");
+    if (notice) notice.hidden = false;
+    const seconds = Math.min(Number(answer.retry_after) || 2, 60);
+    setTimeout(() => {
+      if (notice) notice.hidden = true;
+      if (document.contains(form)) form.requestSubmit();
+    }, seconds * 1000 * (1 + Math.random() / 4));
+  }
+
+  // The button is disabled while the note is out, which drops its focus: the writer
+  // goes on in the text field, as after a form post, unless they have moved on.
+  function refocus(form) {
+    const active = document.activeElement;
+    if (!active || active === document.body || form.contains(active)) form.querySelector("textarea").focus();
+  }
+
+  async function sendOnStream(form, frame, asking) {
+    const button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    form.dataset.sending = "true";
+    const notice = form.querySelector(".pending-note");
+    const slow = setTimeout(() => notice && (notice.hidden = false), SLOW_ANSWER_MS);
+    let timer;
+    const late = new Promise((resolve) => (timer = setTimeout(() => resolve(null), ANSWER_WAIT_MS)));
+    const answer = await Promise.race([asking, late]);
+    clearTimeout(timer);
+    clearTimeout(slow);
+    if (notice && answer) notice.hidden = true;
+    if (button) button.disabled = false;
+    delete form.dataset.sending;
+    if (!answer) return postForm(form);
+    if (answer.type === "ack") stored(form, frame, answer.data);
+    else refused(form, frame, answer);
+    refocus(form);
+  }
+
+  // Capturing on the document, this runs before htmx's own listener on the form.
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.matches("form.note-form[data-draft-key]")) return;
+      if (form.dataset.viaForm) {
+        delete form.dataset.viaForm;
+        return;
+      }
+      if (form.dataset.sending) {
+        event.preventDefault(); // pressed twice: the first send is still out
+        event.stopImmediatePropagation();
+        return;
+      }
+      const frame = navigator.onLine === false ? null : noteFrame(form);
+      const asking = frame && board.ask ? board.ask(frame) : null;
+      if (!asking) return; // the form posts as it always has
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      sendOnStream(form, frame, asking);
+    },
+    true
+  );
+
   // Ctrl+Enter / Cmd+Enter sends the note, comment or edit being written.
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;

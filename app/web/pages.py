@@ -392,6 +392,7 @@ def board_view(
         teams=settings.teams,
         facilitators=sharing.list_facilitators(session, actor) if actor.is_facilitator else [],
         max_note_chars=settings.max_note_chars,
+        max_frame_bytes=settings.ws_max_frame_bytes,
         **extras,
     )
 
