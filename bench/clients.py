@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 import os
 import re
 import socket
@@ -27,6 +28,7 @@ from bench.common import socket_state
 
 SNAPSHOT = re.compile(rb'^\{"type":\s*"snapshot",\s*"seq":\s*(\d+)')
 SEQ_KEY = b'{"seq":'
+ANSWER = re.compile(rb'\{"type": "(ack|error)"')
 CLOSE_TOO_SLOW = 1013
 
 
@@ -130,6 +132,9 @@ class _Listener(picows.WSListener):  # type: ignore[misc]
             if frame.fin:
                 data = self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
                 self.parts.clear()
+                if ANSWER.match(data):  # the ack or error to a note this client sent
+                    self.client.answered(data)
+                    return
                 self.client.tally.feed(data, self.client.target.prefix, self.client.target.recorder)
 
 
@@ -141,12 +146,33 @@ class PicowsClient:
         self.token = token
         self.tally = Tally(start_seq)
         self.transport: picows.WSTransport | None = None
+        self.waiting: dict[str, asyncio.Future[dict]] = {}  # notes sent, by ref
 
     async def connect(self) -> None:
         url = f"{self.target.ws_url}?token={self.token}&since={self.tally.last_seq}"
         self.transport, _ = await picows.ws_connect(
             lambda: _Listener(self), url, websocket_handshake_timeout=30
         )
+
+    async def send_note(self, ref: str, data: dict, timeout: float) -> dict | None:
+        """Send a note over this stream (`note.create`) and wait for its ack or error
+        (None: no answer within `timeout`)."""
+        assert self.transport is not None
+        waiting = self.waiting[ref] = asyncio.get_running_loop().create_future()
+        frame = json.dumps({"type": "note.create", "ref": ref, "data": data})
+        self.transport.send(picows.WSMsgType.TEXT, frame.encode())
+        try:
+            return await asyncio.wait_for(waiting, timeout)
+        except TimeoutError:
+            return None
+        finally:
+            self.waiting.pop(ref, None)
+
+    def answered(self, data: bytes) -> None:
+        answer = json.loads(data)
+        waiting = self.waiting.get(str(answer.get("ref")))
+        if waiting is not None and not waiting.done():
+            waiting.set_result(answer)
 
     async def hold(self, deadline: float) -> None:
         """Stay connected until the deadline; a 1013 (fell behind) means catch up."""

@@ -77,6 +77,7 @@ class Options:
     drain_timeout: float = 10.0
     aux: tuple[str, ...] = ()
     label: str = ""
+    post_via: str = "http"  # "stream": note.create on the posters' own streams
 
 
 @dataclass(slots=True)
@@ -301,6 +302,36 @@ class Poster:
         self.statuses[0] += len(pending)
 
 
+class StreamPoster(Poster):
+    """Posts each note over its participant's open stream (`note.create`) instead of
+    HTTP: the page's way (app/api/stream_writes.py). An ack counts as a 201; an error
+    frame as its status; no answer within ANSWER_TIMEOUT as 0."""
+
+    def __init__(
+        self, clients: Sequence[PicowsClient], board: Board, run: int, in_flight: int
+    ) -> None:
+        super().__init__(None, board, [], run, in_flight)  # type: ignore[arg-type]
+        self.clients = clients
+
+    async def post(self, index: int, scheduled_ns: int) -> None:
+        board = self.board
+        client = self.clients[index % len(self.clients)]
+        data = {
+            "column_id": board.columns[index % len(board.columns)],
+            "text": marker(self.run, index, scheduled_ns),
+        }
+        ref = str(index)
+        self.posted += 1
+        async with self.gate:
+            answer = await client.send_note(ref, data, ANSWER_TIMEOUT)
+        status = 0 if answer is None else 201 if answer["type"] == "ack" else answer["status"]
+        if status == 503 and answer is not None:
+            self.retry_after.append(str(answer.get("retry_after", "")))
+        self.statuses[status] += 1
+        self.ok += status == 201
+        self.post_ms.append((time.perf_counter_ns() - scheduled_ns) / 1e6)
+
+
 def make_client(opts: Options, target: Target, token: str, head: int) -> Client:
     if opts.client_lib == "websockets" or opts.compression:
         return WebsocketsClient(target, token, head, opts.compression)
@@ -401,7 +432,7 @@ async def run_fanout(opts: Options) -> dict[str, Any]:
         holders = [asyncio.create_task(c.hold(deadline)) for c in clients]
         await asyncio.sleep(SETTLE_SECONDS)
         rss_after = probe.sample()["rss"]
-        result = await measure(opts, http, board, tokens, run, recorder, probe)
+        result = await measure(opts, http, board, tokens, run, recorder, probe, clients)
         result["setup"] = {
             "joins": joins,
             "join_ms": percentiles(join_ms),
@@ -438,11 +469,15 @@ async def measure(
     run: int,
     recorder: Recorder,
     probe: ServerProbe,
+    clients: Sequence[Client],
 ) -> dict[str, Any]:
     """The measured window: posting, then waiting for the last delivery."""
     posters = tokens[: opts.posters] if opts.posters else tokens
     in_flight = opts.in_flight or max(POSTS_IN_FLIGHT, opts.burst)
     poster = Poster(http, board, posters, run, in_flight)
+    if opts.post_via == "stream":  # each poster on its own stream: the listeners
+        streams = [c for c in clients[: len(posters)] if isinstance(c, PicowsClient)]
+        poster = StreamPoster(streams, board, run, in_flight)
     window = Window(probe)
     window.open()
     first = time.perf_counter_ns()
@@ -598,6 +633,8 @@ def parse(argv: Sequence[str] | None = None) -> tuple[Options, str | None]:
     add("--drain-timeout", type=float, default=10.0)
     add("--aux", default="", help="comma-separated process names whose CPU to report")
     add("--label", default="")
+    add("--post-via", choices=("http", "stream"), default="http",
+        help="post over HTTP, or as note.create frames on the posters' own streams")  # fmt: skip
     add("--json", help="write the result here as well")
     args = parser.parse_args(argv)
     opts = Options(
@@ -619,6 +656,7 @@ def parse(argv: Sequence[str] | None = None) -> tuple[Options, str | None]:
         drain_timeout=args.drain_timeout,
         aux=tuple(n for n in args.aux.split(",") if n),
         label=args.label,
+        post_via=args.post_via,
     )
     return opts, args.json
 

@@ -404,11 +404,15 @@ def burst(suite: Suite) -> None:
 
 
 AT_ONCE = [
-    # (label, listeners, posts, how): two posts each, all at one instant; or spread
-    # evenly over one second (open loop, nothing held back by the generator).
-    ("200 at once, 100 listeners", 100, 200, "burst"),
-    ("500 at once, 250 participants", 250, 500, "burst"),
-    ("200 over 1 s, 100 listeners", 100, 200, "spread"),
+    # (label, listeners, posts, how, via): two posts each, all at one instant; or spread
+    # evenly over one second (open loop, nothing held back by the generator); posted over
+    # HTTP, or over each poster's own stream as the board page does.
+    ("200 at once, 100 listeners", 100, 200, "burst", "http"),
+    ("500 at once, 250 participants", 250, 500, "burst", "http"),
+    ("200 over 1 s, 100 listeners", 100, 200, "spread", "http"),
+    ("200 at once on the stream, 100 listeners", 100, 200, "burst", "stream"),
+    ("500 at once on the stream, 250 participants", 250, 500, "burst", "stream"),
+    ("200 over 1 s on the stream, 100 listeners", 100, 200, "spread", "stream"),
 ]
 
 
@@ -416,12 +420,13 @@ def at_once(suite: Suite) -> None:
     """A room that clicks at once: every participant listens on the stream and posts two
     notes, all at the same instant (or spread over one second), on the embedded default
     (SQLite, one worker). Stored count, 5xx, listeners that got every note, delivery."""
-    for label, listeners, posts, how in AT_ONCE:
+    for label, listeners, posts, how, via in AT_ONCE:
         if not suite.wanted(label):
             continue
         shape = ["--burst", str(posts)] if how == "burst" else ["--rate", str(posts)]
         args = ["--clients", str(listeners), "--posters", str(listeners), "--duration", "1",
-                "--in-flight", str(posts), "--drain-timeout", "30", *shape]  # fmt: skip
+                "--in-flight", str(posts), "--drain-timeout", "30", "--post-via", via,
+                *shape]  # fmt: skip
         with paja(suite.next_port()) as server:
             suite.add("at_once", generate(server, label, args, 400))
 
