@@ -20,6 +20,12 @@ REQUESTS = Histogram(
     ["method", "route", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+STREAM_WRITES = Histogram(
+    "paja_stream_write_seconds",
+    "Time to answer a change sent on a board's stream (a note), by its answer",
+    ["type", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
 CONNECTIONS = Gauge("paja_websocket_connections", "Open WebSocket streams")
 EVENTS = Counter("paja_events_total", "Board events committed and handed to the hub")
 FRAMES = Counter("paja_websocket_frames_sent_total", "Frames sent to WebSocket clients")

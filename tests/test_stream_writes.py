@@ -49,6 +49,8 @@ def test_a_note_sent_on_the_stream_is_stored_and_reaches_everyone(
         assert event["data"]["id"] == answer["data"]["id"]
         assert event["seq"] == board["seq"] + 1
     assert notes_on(client, board, facilitator) == ["Ohjaus kaikille"]
+    metrics = client.get("/metrics").text  # timed for operators, as requests are
+    assert 'paja_stream_write_seconds_count{status="201",type="note.create"}' in metrics
 
 
 def test_a_note_resent_with_its_key_is_stored_once(
