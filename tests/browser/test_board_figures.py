@@ -203,3 +203,26 @@ def test_a_busy_server_is_asked_again_after_retry_after(
     expect(page.locator(f"#notes-{column} .note")).to_have_count(1)
     assert len(refused) == 1
     assert server.order(board)[0] == [text]
+
+
+def test_a_refused_note_says_why_next_to_its_field_and_keeps_the_text(
+    server: Server, new_context: NewContext
+) -> None:
+    """The stream's error lands where a form post's would: under the field, as an alert,
+    the field marked invalid; the next note that is stored clears it."""
+    board = server.new_board()
+    page = join(new_context(), board, "Tyhjä")
+    column = board["columns"][0]["id"]
+    field = page.locator(f"#note-text-{column}")
+    field.fill("   ")
+    field.press("Control+Enter")
+    error = page.locator(f"#note-form-{column} .field-error[role=alert]")
+    expect(error).to_have_text("Muistiinpano ei saa olla tyhjä.")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_value("   ")
+    field.fill("Nyt on sisältöä")
+    field.press("Control+Enter")
+    expect(page.locator(f"#notes-{column} .note-text")).to_have_text(["Nyt on sisältöä"])
+    expect(error).to_have_count(0)
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    expect(field).to_be_focused()
