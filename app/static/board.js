@@ -182,6 +182,15 @@
     return document.getElementById("notes-" + data.column_id + (data.row_id ? "-" + data.row_id : ""));
   }
 
+  // The writer's own new note is ringed for a moment: it lands at the end of its column,
+  // often below what is on screen, and the ring shows where when the writer looks.
+  const justAdded = new Set();
+  const RING_MS = 3000;
+  function ringJustAdded(note) {
+    note.classList.add("note--just-added");
+    setTimeout(() => note.classList.remove("note--just-added"), RING_MS);
+  }
+
   function placeNote(data, html, created) {
     const existing = document.getElementById("note-" + data.id);
     // A note in a theme lives inside the theme's card (when this page has the card yet).
@@ -210,6 +219,7 @@
     sumThemeVotes();
     if (state) restoreState(element, state, list);
     if (created && !ownNotes.has(data.id)) announceNewNote(data.column_id);
+    if (created && justAdded.delete(data.id)) ringJustAdded(element);
     const menuFocus = Boolean(window.PajaCard && window.PajaCard.menuHolds(data.id));
     if (moved && menuFocus) document.dispatchEvent(new CustomEvent("paja:reveal", { detail: { list } }));
     if (moved && ((state && state.hadFocus) || menuFocus)) announceMove(element, list);
@@ -849,7 +859,10 @@
   document.body.addEventListener("paja:own-note", (event) => {
     ownNotes.add(event.detail.id);
     const note = document.getElementById("note-" + event.detail.id);
-    if (note) decorate(note);
+    if (note) {
+      decorate(note);
+      ringJustAdded(note);
+    } else justAdded.add(event.detail.id); // its event is still on the way
     say(board.dataset.textNoteAdded || "");
     document.dispatchEvent(new CustomEvent("paja:sent", { detail: event.detail }));
   });

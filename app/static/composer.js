@@ -145,7 +145,26 @@
     if (area.value === frame.data.text) area.value = "";
     keep(form, area.value);
     count(form);
+    sayDone(form);
     document.body.dispatchEvent(new CustomEvent("paja:own-note", { detail: { id: note.id } }));
+  }
+
+  // The hint under the field says "Your note was added" for a few seconds (screen
+  // readers hear it from the page's announcer already; the hint is not a live region).
+  const DONE_MS = 4000;
+  function sayDone(form) {
+    const hint = form.querySelector(".note-form-hint");
+    if (!hint || !board.dataset.textNoteAdded) return;
+    hint.dataset.usual = hint.dataset.usual || hint.textContent;
+    hint.textContent = `✓ ${board.dataset.textNoteAdded}`;
+    hint.classList.add("is-done");
+    clearTimeout(Number(hint.dataset.timer));
+    hint.dataset.timer = String(
+      setTimeout(() => {
+        hint.textContent = hint.dataset.usual;
+        hint.classList.remove("is-done");
+      }, DONE_MS)
+    );
   }
 
   function refused(form, frame, answer) {

@@ -7,6 +7,7 @@ screenshots to docs/screenshots/."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -226,3 +227,14 @@ def test_a_refused_note_says_why_next_to_its_field_and_keeps_the_text(
     expect(error).to_have_count(0)
     expect(field).not_to_have_attribute("aria-invalid", "true")
     expect(field).to_be_focused()
+    # Where it went: the form says it was added, and the note is ringed for a moment.
+    expect(page.locator(f"#note-form-{column} .note-form-hint")).to_have_text(
+        "✓ Muistiinpanosi lisättiin."
+    )
+    expect(page.locator(f"#notes-{column} .note").last).to_have_class(re.compile("just-added"))
+    expect(page.locator(f"#notes-{column} .note").last).not_to_have_class(
+        re.compile("just-added"), timeout=6000
+    )
+    expect(page.locator(f"#note-form-{column} .note-form-hint")).to_have_text(
+        "Ctrl+Enter lähettää", timeout=6000
+    )
