@@ -322,14 +322,25 @@
     markEdges();
   });
 
-  // The board's question is one line until clicked or focused (its whole text is read out).
+  // The board's question is one line until clicked or focused (its whole text is read
+  // out, the line is only how it looks); when that line cuts it, a chevron shows there
+  // is more.
   function focusableQuestion() {
     const question = document.querySelector(".board-header .question");
-    if (question) question.tabIndex = 0;
+    if (!question) return;
+    question.tabIndex = 0;
+    if (question.classList.contains("is-open") || document.activeElement === question) return;
+    question.classList.remove("is-cut"); // measured as one line, without the chevron's room
+    question.classList.toggle("is-cut", question.scrollHeight > question.clientHeight + 1);
   }
   focusableQuestion();
   document.addEventListener("paja:event", (event) => {
     if (event.detail.type === "board.updated") focusableQuestion();
+  });
+  let resizing = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(focusableQuestion, 200);
   });
 
   window.PajaCard = { menuHolds: (id) => Boolean(open && open.noteId === id && open.popover.contains(document.activeElement)) };

@@ -238,3 +238,21 @@ def test_a_refused_note_says_why_next_to_its_field_and_keeps_the_text(
     expect(page.locator(f"#note-form-{column} .note-form-hint")).to_have_text(
         "Ctrl+Enter lähettää", timeout=6000
     )
+
+
+def test_a_question_cut_to_one_line_on_a_phone_shows_there_is_more(
+    server: Server, new_context: NewContext
+) -> None:
+    """On a phone the question is one line; a chevron says it was cut, and a tap opens
+    the whole question. A short question that fits gets no chevron."""
+    long_question = "Mitä ELO-ryhmät alueilla voivat tehdä, jotta strategia toteutuu arjessa?"
+    phone = new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = join(phone, server.new_board(question=long_question), "Pia")
+    question = page.locator(".board-header .question")
+    expect(question).to_have_class(re.compile("is-cut"))
+    one_line = question.bounding_box()["height"]
+    question.click()
+    expect(question).to_have_class(re.compile("is-open"))
+    assert question.bounding_box()["height"] > 2 * one_line
+    short = join(phone, server.new_board(question="Mitä?"), "Pia")
+    expect(short.locator(".board-header .question")).not_to_have_class(re.compile("is-cut"))
