@@ -90,11 +90,13 @@
     count(form);
   });
 
-  // A note goes out on the board's open stream (board.ask): for the server a fraction of
+  // A note goes out on the board's open stream (board.ask): for the server about half
   // the work of a form post, which is what lets a whole room press Enter at once. The form
   // post stays the way when the stream is closed, the note too long for one frame, or no
   // answer comes in time; the client key makes the server store the note once either way.
-  const ANSWER_WAIT_MS = 10000;
+  // The server answers within PAJA_WRITE_WAIT_SECONDS (10 s) or refuses with 503, so
+  // a longer silence means the stream broke without closing.
+  const ANSWER_WAIT_MS = 15000;
   const SLOW_ANSWER_MS = 2000; // then the form says the note is not sent yet
   const maxFrame = Number(board.dataset.maxFrame) || 0;
 
