@@ -3,6 +3,9 @@ elsewhere. Whatever a client sends, it gets a 4xx, never a 500."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -11,6 +14,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import NotAuthenticated, PajaError
+
+DATABASE_AWAY = "The database is not answering right now. Try again shortly."
+DATABASE_RETRY_AFTER = 2  # seconds
 
 
 def install(app: FastAPI) -> None:
@@ -61,10 +67,16 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
         return problem(request, 400, "The request body must be a JSON object.")
     if any(tuple(issue.get("loc", ())) == ("body",) for issue in issues):
         return problem(request, 400, "The request needs a JSON object as its body.")
-    return problem(request, 422, "; ".join(_describe(issue) for issue in issues[:5]))
+    return problem(request, 422, describe(issues))
 
 
-def _describe(issue: dict) -> str:
+def describe(issues: Sequence[Mapping[str, Any]]) -> str:
+    """The first few problems of a validation, as `field: message` (the stream's 422 for
+    a note reads alike: app/api/stream_writes.py)."""
+    return "; ".join(_describe(issue) for issue in issues[:5])
+
+
+def _describe(issue: Mapping[str, Any]) -> str:
     location = ".".join(str(part) for part in issue.get("loc", ()) if part != "body")
     message = issue.get("msg", "is not valid")
     return f"{location}: {message}" if location else message
@@ -77,6 +89,6 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> Respon
 async def _database_down(request: Request, _error: Exception) -> Response:
     """The database is away or overloaded (locked, pool exhausted): a 503 the client can
     retry, never a 500."""
-    response = problem(request, 503, "The database is not answering right now. Try again shortly.")
-    response.headers["Retry-After"] = "2"
+    response = problem(request, 503, DATABASE_AWAY)
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response

@@ -34,6 +34,7 @@ from sqlmodel import Session
 from app.api.deps import resolve_principal
 from app.config import Settings
 from app.errors import PajaError
+from app.errors_http import DATABASE_AWAY, DATABASE_RETRY_AFTER, describe
 from app.i18n import translations
 from app.observability import STREAM_WRITES
 from app.schemas import NoteCreate
@@ -42,7 +43,6 @@ from app.services.members import actor_for
 from app.unit import Units
 
 MAX_REF_CHARS = 64
-DATABASE_AWAY = "The database is not answering right now. Try again shortly."
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,8 @@ async def _create_note(
     try:
         body = NoteCreate.model_validate(message.get("data"))
     except ValidationError as invalid:
-        return _error(ref, 422, _describe(invalid))
+        issues = [{**issue, "loc": ("data", *issue["loc"])} for issue in invalid.errors()]
+        return _error(ref, 422, describe(issues))
 
     def write(session: Session) -> dict[str, Any]:
         principal = resolve_principal(session, settings, writer.tokens)
@@ -90,7 +91,7 @@ async def _create_note(
         said = refused.translated(translations(writer.language).gettext)
         return _error(ref, refused.status_code, said, getattr(refused, "retry_after", None))
     except (OperationalError, PoolTimeout):
-        return _error(ref, 503, DATABASE_AWAY, 2)
+        return _error(ref, 503, DATABASE_AWAY, DATABASE_RETRY_AFTER)
     return {"type": "ack", "ref": ref, "data": note}
 
 
@@ -101,12 +102,3 @@ def _error(
     if retry_after is not None:
         error["retry_after"] = retry_after
     return error
-
-
-def _describe(invalid: ValidationError) -> str:
-    """The first few problems, as `data.field: message` (the REST API's 422 reads alike)."""
-    parts = []
-    for issue in invalid.errors()[:5]:
-        where = ".".join(str(part) for part in ("data", *issue.get("loc", ())))
-        parts.append(f"{where}: {issue.get('msg', 'is not valid')}")
-    return "; ".join(parts) or "data must be a JSON object."
