@@ -69,6 +69,13 @@ class SharedSnapshot:
         return [self.head, b',"viewer":', viewer.model_dump_json().encode(), b"}}"]
 
 
+def needs_own_read(audience: Audience, viewer: Viewer) -> bool:
+    """A participant whose own notes are still withheld from the others (private writing,
+    approval) sees them, and their audience's shared snapshot leaves them out: they need
+    a read of their own, on the stream and on the page alike."""
+    return not audience.facilitator and bool(viewer.withheld_note_ids)
+
+
 class SnapshotCache:
     """The last few boards' shared snapshots, keyed by (board, seq, audience): a new seq
     is a new key, so an entry is never stale. Built under a lock per key, so a thousand
@@ -106,9 +113,10 @@ class SnapshotCache:
         their own, as boards.board_snapshot gives). A room opening the link together
         reads the board once per seq instead of once per person."""
         board = boards.get_board(session, actor.board_id)
-        shared = self.get(session, board, Audience(actor.is_facilitator))
+        audience = Audience(actor.is_facilitator, actor.participant_id)
+        shared = self.get(session, board, audience)
         viewer = shared.viewer(actor)
-        if not actor.is_facilitator and viewer.withheld_note_ids:
+        if needs_own_read(audience, viewer):
             return boards.board_snapshot(session, actor)
         # A shallow copy: the notes are shared, and nothing that draws a page changes them.
         return shared.board.model_copy(update={"viewer": viewer, "server_time": utcnow()})

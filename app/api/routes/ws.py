@@ -279,7 +279,7 @@ class _Stream:
             board = get_board(session, self.actor.board_id)
             shared = state.snapshot_cache.get(session, board, audience)
             viewer = shared.viewer(self.actor)
-            if not audience.facilitator and viewer.withheld_note_ids:
+            if snapshots.needs_own_read(audience, viewer):
                 shared = snapshots.build(session, board, audience)
         return shared.seq, shared.payload(viewer)
 
