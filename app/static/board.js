@@ -906,18 +906,25 @@
     const form = event.detail.elt && event.detail.elt.closest("form.note-form");
     if (form) holdForLater(form);
   });
-  document.body.addEventListener("htmx:responseError", (event) => {
-    const form = event.detail.elt && event.detail.elt.closest("form.note-form");
-    const xhr = event.detail.xhr;
-    if (!form || !xhr || xhr.status !== 503) return;
+  // A busy server's note goes again after the wait it asked for, by whichever door is
+  // open then (composer.js sends it on the stream when it can). The same for a 503 to a
+  // form post and to a note sent on the stream (board.retryLater).
+  function retryLater(form, retryAfter) {
     holdForLater(form);
-    const seconds = Number(xhr.getResponseHeader("Retry-After"));
+    const seconds = Number(retryAfter);
     const wait = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) : 2;
     setTimeout(() => {
       if (!document.contains(form) || !form.dataset.pending) return;
       delete form.dataset.pending;
       if (window.htmx) window.htmx.trigger(form, "submit");
     }, wait * 1000 * (1 + Math.random() / 4));
+  }
+  board.retryLater = retryLater;
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const form = event.detail.elt && event.detail.elt.closest("form.note-form");
+    const xhr = event.detail.xhr;
+    if (!form || !xhr || xhr.status !== 503) return;
+    retryLater(form, xhr.getResponseHeader("Retry-After"));
   });
   window.addEventListener("online", resendPending);
   connection.addEventListener("paja:online", resendPending);

@@ -169,19 +169,10 @@
     );
   }
 
-  function refused(form, frame, answer) {
-    if (answer.status !== 503) {
-      showError(form, answer.detail);
-      return;
-    }
+  function refused(form, answer) {
     // The server is busy: the note waits in its form and goes again when told.
-    const notice = form.querySelector(".pending-note");
-    if (notice) notice.hidden = false;
-    const seconds = Math.min(Number(answer.retry_after) || 2, 60);
-    setTimeout(() => {
-      if (notice) notice.hidden = true;
-      if (document.contains(form)) form.requestSubmit();
-    }, seconds * 1000 * (1 + Math.random() / 4));
+    if (answer.status === 503 && board.retryLater) board.retryLater(form, answer.retry_after);
+    else showError(form, answer.detail);
   }
 
   // The button is disabled while the note is out, which drops its focus: the writer
@@ -207,7 +198,7 @@
     delete form.dataset.sending;
     if (!answer) return postForm(form);
     if (answer.type === "ack") stored(form, frame, answer.data);
-    else refused(form, frame, answer);
+    else refused(form, answer);
     refocus(form);
   }
 
