@@ -21,6 +21,8 @@ PENDING_ACCESS_ENDS = "pending_access_ends"
 WRITE_OPTION = "paja_write"
 # session.info: the transaction begun for writing, which begin_write then keeps.
 WRITING = "paja_writing"
+# session.info: (transaction, {board id: Board}) the boards locked in that transaction.
+LOCKED_BOARDS = "paja_locked_boards"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,14 +3,25 @@ long is refused at once with a time to retry, and a refusal changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import anyio
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlmodel import Session
 
+from app.api import stream_writes
+from app.api.deps import resolve_principal
+from app.errors import InvalidInput
+from app.models import Board
+from app.schemas import NoteCreate
+from app.services import notes
+from app.services.members import actor_for, lock_board
 from app.unit import Busy, WriteQueue
 from tests.conftest import join, post_note
+from tests.wsutil import receive_events, stream_url, token_of
 
 
 def test_changes_take_turns_in_arrival_order() -> None:
@@ -137,3 +148,104 @@ def test_a_post_refused_for_load_is_a_quick_503_and_changes_nothing(
     after = client.get(f"/api/v1/boards/{board['id']}", headers=headers).json()
     assert after["seq"] == before["seq"]
     assert [n["text"] for n in after["notes"]] == ["before the rush"]
+
+
+@pytest.mark.all_backends
+def test_notes_sent_in_the_same_moment_commit_together_and_a_refused_one_changes_nothing(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str], app: Any
+) -> None:
+    """A room presses Enter at once while another change holds the write turn: the notes
+    that arrive meanwhile are written in one transaction (one commit), each answered
+    with its own note; one that is refused (a column of no board) gets its own 422 and
+    leaves no note, no event and no gap in seq for the others."""
+    people = [join(client, board["id"], f"P{i}") for i in range(6)]
+    tokens = [headers["Authorization"].removeprefix("Bearer ") for headers in people]
+    column = board["columns"][0]["id"]
+    units, settings = app.state.units, app.state.settings
+    start = client.get(f"/api/v1/boards/{board['id']}", headers=facilitator).json()["seq"]
+    commits = _count_commits(app.state.db.engine)
+
+    async def room() -> list[dict[str, Any]]:
+        async def send(number: int) -> dict[str, Any]:
+            writer = stream_writes.Writer(board["id"], [tokens[number]], "en")
+            place = "no-such-column" if number == 3 else column
+            message = {"ref": str(number), "data": {"column_id": place, "text": f"Idea {number}"}}
+            return await stream_writes.create_note(units, settings, writer, message)
+
+        async with units.queue.turn(units.write_key(board["id"])):
+            sending = [asyncio.ensure_future(send(number)) for number in range(6)]
+            await asyncio.sleep(0.05)  # all six arrive while the turn is taken
+            assert not any(task.done() for task in sending)
+            before = commits[0]
+        answers = await asyncio.gather(*sending)
+        assert commits[0] == before + 1  # the five notes and the refusal: one commit
+        return answers
+
+    answers = client.portal.call(room)
+    assert [a["type"] for a in answers] == ["ack", "ack", "ack", "error", "ack", "ack"]
+    assert answers[3]["status"] == 422 and "column" in answers[3]["detail"]
+    after = client.get(f"/api/v1/boards/{board['id']}", headers=facilitator).json()
+    stored = [note["text"] for note in after["notes"]]
+    assert stored == ["Idea 0", "Idea 1", "Idea 2", "Idea 4", "Idea 5"]
+    assert [a["data"]["id"] for a in answers if a["type"] == "ack"] == [
+        note["id"] for note in after["notes"]
+    ]
+    assert after["seq"] == start + 5  # one seq per stored note, none for the refusal
+    url = stream_url(board["id"], token_of(facilitator), start)
+    with client.websocket_connect(url) as stream:
+        events = receive_events(stream, 5)
+    assert [e["seq"] for e in events] == list(range(start + 1, start + 6))
+    assert [e["type"] for e in events] == ["note.created"] * 5
+    assert [e["data"]["id"] for e in events] == [note["id"] for note in after["notes"]]
+
+
+def _count_commits(engine: Any) -> list[int]:
+    count = [0]
+
+    @event.listens_for(engine, "commit")
+    def _one(*_args: Any) -> None:
+        count[0] += 1
+
+    return count
+
+
+@pytest.mark.all_backends
+def test_a_change_refused_after_it_wrote_is_rolled_back_inside_its_group(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str], app: Any
+) -> None:
+    """A grouped change that fails after it has stored its note and event leaves
+    neither, and the next change of its group takes the very next seq."""
+    headers = join(client, board["id"], "Anna")
+    token = headers["Authorization"].removeprefix("Bearer ")
+    units, settings = app.state.units, app.state.settings
+    start = client.get(f"/api/v1/boards/{board['id']}", headers=facilitator).json()["seq"]
+    data = NoteCreate(column_id=board["columns"][0]["id"], text="kept")
+
+    def add(session: Session, text: str) -> str:
+        actor = actor_for(session, resolve_principal(session, settings, [token]), board["id"])
+        return notes.add_note(session, settings, actor, data.model_copy(update={"text": text})).id
+
+    still_held: list[Board] = []  # as a service holding the board while it fails
+
+    def add_then_fail(session: Session) -> str:
+        add(session, "rolled back")
+        still_held.append(lock_board(session, board["id"]))
+        raise InvalidInput("Refused after writing.")
+
+    async def room() -> list[Any]:
+        async with units.queue.turn(units.write_key(board["id"])):
+            sending = [
+                asyncio.ensure_future(units.write_together(board["id"], add_then_fail)),
+                asyncio.ensure_future(units.write_together(board["id"], lambda s: add(s, "kept"))),
+            ]
+            await asyncio.sleep(0.05)
+        return await asyncio.gather(*sending, return_exceptions=True)
+
+    refused, kept_id = client.portal.call(room)
+    assert isinstance(refused, InvalidInput)
+    after = client.get(f"/api/v1/boards/{board['id']}", headers=facilitator).json()
+    assert [(n["id"], n["text"]) for n in after["notes"]] == [(kept_id, "kept")]
+    assert after["seq"] == start + 1
+    with client.websocket_connect(stream_url(board["id"], token_of(facilitator), start)) as ws:
+        [created] = receive_events(ws, 1)
+    assert (created["seq"], created["data"]["id"]) == (start + 1, kept_id)

@@ -99,6 +99,12 @@ class Work(Generic[C]):
         """Run a change (the service commits it) after its turn in the write queue."""
         return await self.units.write(self.board_id, lambda s: change(s, self.identify(s)))
 
+    async def write_together(self, change: Callable[[Session, C], T]) -> T:
+        """Run a change that does not commit in the transaction of the other changes
+        waiting for the board's turn (Units.write_together): a new note."""
+        assert self.board_id is not None, "changes outside a board are not grouped"
+        return await self.units.write_together(self.board_id, lambda s: change(s, self.identify(s)))
+
     async def read(self, query: Callable[[Session, C], T]) -> T:
         """Run a query; reads do not queue behind writes."""
         return await self.units.run(lambda s: query(s, self.identify(s)))

@@ -83,10 +83,10 @@ async def _create_note(
     def write(session: Session) -> dict[str, Any]:
         principal = resolve_principal(session, settings, writer.tokens)
         actor = actor_for(session, principal, writer.board_id)
-        return notes.create_note(session, settings, actor, body).model_dump(mode="json")
+        return notes.add_note(session, settings, actor, body).model_dump(mode="json")
 
     try:
-        note = await units.write(writer.board_id, write)
+        note = await units.write_together(writer.board_id, write)
     except PajaError as refused:
         said = refused.translated(translations(writer.language).gettext)
         return _error(ref, refused.status_code, said, getattr(refused, "retry_after", None))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
+from app.db import LOCKED_BOARDS, begin_write
 from app.errors import BoardLocked, Forbidden, InvalidInput, NotFound
 from app.i18n import N_
 from app.models import Board, BoardColumn, BoardStatus, Participant, Role
@@ -66,11 +66,20 @@ BOARD_FOR_UPDATE = select(Board).where(Board.id == bindparam("board_id")).with_f
 def lock_board(session: Session, board_id: str) -> Board:
     """Load the board for a change, holding its row lock until commit: this serialises
     writers per board, which is what keeps `seq` gap-free on PostgreSQL (SQLite's
-    BEGIN IMMEDIATE already serialises every writer)."""
+    BEGIN IMMEDIATE already serialises every writer). Locked once per transaction: the
+    notes a room sends at once share one (app.unit), and the board is read once."""
     begin_write(session)
+    transaction = session.get_transaction()
+    held, boards = session.info.get(LOCKED_BOARDS) or (None, {})
+    if held is transaction and board_id in boards:  # notes written together (app.unit)
+        return boards[board_id]
     board = session.exec(BOARD_FOR_UPDATE, params={"board_id": board_id}).first()
     if board is None:
         raise NotFound("There is no board at this address.")
+    session.info[LOCKED_BOARDS] = (
+        transaction,
+        {**(boards if held is transaction else {}), board_id: board},
+    )
     return board
 
 

@@ -20,6 +20,7 @@ from app.models import (
     NoteKind,
     Vote,
     VotingState,
+    new_id,
     utcnow,
 )
 from app.schemas import CommentCreate, CommentPublic, NoteCreate, NotePublic, NoteUpdate, VoteOut
@@ -42,7 +43,16 @@ NOTE_INSERT = insert(Note.__table__)  # type: ignore[arg-type]
 
 
 def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCreate) -> NotePublic:
-    """Add a note at the end of its column (of its cell, on a grid board)."""
+    """Add a note at the end of its column (of its cell, on a grid board), and commit."""
+    result = add_note(session, settings, actor, data)
+    session.commit()
+    return result
+
+
+def add_note(session: Session, settings: Settings, actor: Actor, data: NoteCreate) -> NotePublic:
+    """Add a note at the end of its column (of its cell, on a grid board) in the
+    caller's transaction: the doors run it with Units.write_together, so the notes a
+    room sends in the same moment commit together."""
     spend_write(actor)
     board = lock_board(session, actor.board_id)
     if data.client_key and (earlier := _by_client_key(session, actor, data.client_key)):
@@ -54,7 +64,11 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
         raise LimitReached(
             "The board is full: it holds at most {count} notes.", count=settings.max_notes_per_board
         )
+    now = utcnow()
     note = Note(
+        id=new_id(),  # given, not defaulted: pydantic inspects each default factory
+        created_at=now,
+        updated_at=now,
         board_id=board.id,
         column_id=data.column_id,
         author_id=actor.participant_id,
@@ -72,7 +86,6 @@ def create_note(session: Session, settings: Settings, actor: Actor, data: NoteCr
     session.execute(NOTE_INSERT, {c.key: getattr(note, c.key) for c in NOTE_COLUMNS})
     result = public.new_note(session, note)
     _record_note(session, board, "note.created", note, result)
-    session.commit()
     return public.as_seen(board, actor, result)
 
 

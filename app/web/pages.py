@@ -508,10 +508,10 @@ async def add_note(
     def write(session: Session, actor: Actor) -> str:
         if row_id:  # the cell's form comes back with the cell's prompt as its label
             context["row"] = {"id": row_id, "title": rows.row_title(session, board_id, row_id)}
-        return notes.create_note(session, settings, actor, data).id
+        return notes.add_note(session, settings, actor, data).id
 
     try:
-        note_id = await work.write(write)
+        note_id = await work.write_together(write)
     except PajaError as error:
         return _form_error(
             request, error, "_note_form.html", text=text, board_id=board_id, **context

@@ -17,7 +17,7 @@ NOTE_ERRORS = errors(401, 403, 404, 409, 423, 429)
     "", status_code=status.HTTP_201_CREATED, response_model=NotePublic, responses=NOTE_ERRORS
 )
 async def create_note(body: NoteCreate, work: WriterWork, settings: SettingsDep) -> NotePublic:
-    return await work.write(lambda s, actor: notes.create_note(s, settings, actor, body))
+    return await work.write_together(lambda s, actor: notes.add_note(s, settings, actor, body))
 
 
 @router.patch("/{note_id}", response_model=NotePublic, responses=NOTE_ERRORS)
