@@ -36,7 +36,7 @@ from app.errors import Forbidden, PajaError
 from app.hub import snapshots
 from app.hub.channel import CLOSE_ACCESS_ENDED, CLOSE_TOO_SLOW, Identity, Subscriber
 from app.hub.people import People, Person
-from app.hub.wire import ABORT_AFTER_SECONDS, abort_later, frame_header, wire_of
+from app.hub.wire import ABORT_AFTER_SECONDS, abort_later, frame_header, text_frame, wire_of
 from app.i18n import pick_language
 from app.observability import CONNECTIONS, DROPPED, FRAMES, board_tag, log
 from app.services.members import Actor, actor_for, get_board
@@ -317,7 +317,15 @@ class _Stream:
         )
 
     async def _send(self, text: str) -> None:
-        """One frame; _watch_sends ends the stream when a send hangs."""
+        """One frame: straight onto the wire (an ack, a catch-up, in order with the
+        hub's frames), or through the framework, where _watch_sends ends the stream when
+        a send hangs."""
+        wire = self.subscriber.wire
+        if wire is not None:
+            wire.write(text_frame(text.encode()))
+            self.frames_sent += 1
+            FRAMES.inc()
+            return
         async with self._send_lock:
             self._sending_since = time.monotonic()
             try:
