@@ -30,6 +30,7 @@ __all__ = [
     "FACILITATORS",
     "PROJECTIONS",
     "Audience",
+    "FrameKeys",
     "catch_up",
     "counts_hidden",
     "facts",
@@ -306,12 +307,27 @@ def frame_key(events: Sequence[BoardEvent], audience: Audience) -> Hashable:
     facilitators share one key and participants another, except a participant whom the
     batch concerns personally (the author of a withheld note in it, a voter, the one
     removed) gets a key of their own."""
-    pid = audience.participant_id
-    if not audience.facilitator and pid is not None and any(_concerns(e, pid) for e in events):
-        return ("personal", pid)
-    if all(_same_for_all(event) for event in events):
-        return ("everyone",)
-    return ("facilitators",) if audience.facilitator else ("participants",)
+    return FrameKeys(events).of(audience)
+
+
+class FrameKeys:
+    """frame_key for every viewer of one batch, the batch read once: a room's flush asks
+    for a hundred viewers' keys, and reading every event again for each of them cost
+    more than encoding the frame."""
+
+    __slots__ = ("_concerned", "_same_for_all")
+
+    def __init__(self, events: Sequence[BoardEvent]) -> None:
+        self._same_for_all = all(_same_for_all(event) for event in events)
+        self._concerned = {pid for event in events for pid in _concerned(event)}
+
+    def of(self, audience: Audience) -> Hashable:
+        pid = audience.participant_id
+        if not audience.facilitator and pid is not None and pid in self._concerned:
+            return ("personal", pid)
+        if self._same_for_all:
+            return ("everyone",)
+        return ("facilitators",) if audience.facilitator else ("participants",)
 
 
 def _same_for_all(event: BoardEvent) -> bool:
@@ -327,16 +343,13 @@ def _same_for_all(event: BoardEvent) -> bool:
     return all(note["visibility"] == PUBLIC for note in known.get("notes", {}).values())
 
 
-def _concerns(event: BoardEvent, participant_id: str) -> bool:
-    if event.data.get("participant_id") == participant_id:
-        return True
+def _concerned(event: BoardEvent) -> set[str]:
+    """The participants this event concerns personally: the one it names, the voter,
+    the authors of the withheld notes it carries."""
     known = event.data.get(FACTS) or {}
-    if known.get("voter") == participant_id:
-        return True
-    return any(
-        note["author"] == participant_id and note["visibility"] != PUBLIC
-        for note in known.get("notes", {}).values()
-    )
+    withheld = [n["author"] for n in known.get("notes", {}).values() if n["visibility"] != PUBLIC]
+    named = (event.data.get("participant_id"), known.get("voter"), *withheld)
+    return {who for who in named if who is not None}
 
 
 # ---- the catch-up ---------------------------------------------------------------

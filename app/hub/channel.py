@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 
-from app.audience import frame_key
+from app.audience import FrameKeys
 from app.db import EVERYONE, Audience, BoardEvent
 from app.hub.wire import Wire, text_frame
 
@@ -274,8 +274,9 @@ class BoardChannel:
         live connection at once; then the streams whose access the batch ended close."""
         started = time.perf_counter()
         frames: dict[tuple[str, Hashable], Frame] = {}
+        keys = FrameKeys(batch)
         for subscriber in list(self.subscribers):
-            key = (subscriber.language, frame_key(batch, subscriber.audience))
+            key = (subscriber.language, keys.of(subscriber.audience))
             frame = frames.get(key)
             if frame is None:
                 text = self._encode(batch, subscriber.language, subscriber.audience)
