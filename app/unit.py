@@ -89,10 +89,12 @@ class Busy(PajaError):
 
 @dataclass(slots=True)
 class _Waiter:
-    """A change waiting for its turn; `refused` when the queue turned it away instead."""
+    """A change waiting for its turn; `refused` when the queue turned it away instead;
+    `group` when it is a group of notes that will commit together."""
 
     called: anyio.Event = field(default_factory=anyio.Event)
     refused: bool = False
+    group: bool = False
 
 
 @dataclass(slots=True)
@@ -115,9 +117,11 @@ class WriteQueue:
         self.seconds_per_change = FIRST_GUESS_SECONDS
         self._lines: dict[Hashable, _Line] = {}
 
-    def waiting(self) -> int:
-        """How many changes wait for their turn, over every key."""
-        return sum(len(line.waiting) for line in self._lines.values())
+    def waiting_alone(self) -> int:
+        """How many changes that will commit one by one wait for their turn: each will
+        be a frame of its own unless the hub holds frames back (a group of notes is one
+        frame anyway)."""
+        return sum(not w.group for line in self._lines.values() for w in line.waiting)
 
     def expected_wait(self, key: Hashable) -> float:
         line = self._lines.get(key)
@@ -125,14 +129,15 @@ class WriteQueue:
         return ahead * self.seconds_per_change
 
     @asynccontextmanager
-    async def turn(self, key: Hashable) -> AsyncIterator[None]:
-        """Hold the key's turn for the block; refuse with Busy rather than wait too long."""
+    async def turn(self, key: Hashable, *, group: bool = False) -> AsyncIterator[None]:
+        """Hold the key's turn for the block; refuse with Busy rather than wait too long.
+        `group`: the turn is for a group of notes that commit together."""
         expected = self.expected_wait(key)
         if expected > self.max_wait:
             raise Busy(self._retry_after(expected))
         line = self._lines.setdefault(key, _Line())
         if line.busy:
-            await self._wait(line, key)
+            await self._wait(line, key, group)
         line.busy = True
         began = time.perf_counter()
         try:
@@ -142,8 +147,8 @@ class WriteQueue:
             self._trim(line)
             self._pass_on(key, line)
 
-    async def _wait(self, line: _Line, key: Hashable) -> None:
-        waiter = _Waiter()
+    async def _wait(self, line: _Line, key: Hashable, group: bool) -> None:
+        waiter = _Waiter(group=group)
         line.waiting.append(waiter)
         try:
             await waiter.called.wait()
@@ -252,7 +257,7 @@ class Units:
     async def _commit_group(self, key: Hashable, group: _Group) -> None:
         """Wait for the turn, close the group, write it in one unit; tell every writer."""
         try:
-            async with self.queue.turn(key):
+            async with self.queue.turn(key, group=True):
                 self._close(key, group)
                 outcomes = await self.run(lambda session: self._together(session, group))
         except BaseException as failed:  # refused (Busy), the database, shutting down

@@ -249,3 +249,28 @@ def test_a_change_refused_after_it_wrote_is_rolled_back_inside_its_group(
     with client.websocket_connect(stream_url(board["id"], token_of(facilitator), start)) as ws:
         [created] = receive_events(ws, 1)
     assert (created["seq"], created["data"]["id"]) == (start + 1, kept_id)
+
+
+def test_the_hub_holds_frames_back_for_changes_that_commit_alone_not_for_notes_in_a_group() -> None:
+    """A waiting vote will be a frame of its own: the hub merges frames while one waits.
+    A waiting group of notes goes out in one frame when it commits: holding frames back
+    for it would only delay every note."""
+
+    async def main() -> tuple[int, int]:
+        queue = WriteQueue(max_wait=5)
+        seen: list[int] = []
+
+        async def wait(group: bool) -> None:
+            async with queue.turn("board", group=group):
+                pass
+
+        async with anyio.create_task_group() as tasks, queue.turn("board"):
+            tasks.start_soon(wait, True)
+            await anyio.sleep(0.01)
+            seen.append(queue.waiting_alone())
+            tasks.start_soon(wait, False)
+            await anyio.sleep(0.01)
+            seen.append(queue.waiting_alone())
+        return seen[0], seen[1]
+
+    assert anyio.run(main) == (0, 1)

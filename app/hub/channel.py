@@ -28,10 +28,12 @@ GAP_WAIT_SECONDS = 0.1
 SEND_SHARE = 1 / 3
 QUEUED_SEND_SECONDS = 33e-6
 MAX_BATCH_WINDOW = 0.1
-# While changes wait for their turn to be written (a room that clicks at once), frames
-# merge over at least this long: a note still waiting reaches nobody before its commit,
-# and every frame sent meanwhile takes the CPU those commits need. At 100 listeners a
-# frame per note was a third of a 200-note burst's CPU.
+# While changes that commit one by one wait for their turn (a room voting at once),
+# frames merge over at least this long: a change still waiting reaches nobody before
+# its commit, and every frame sent meanwhile takes the CPU those commits need. At 100
+# listeners a frame per note was a third of a 200-note burst's CPU. New notes commit in
+# groups (app.unit), a group's notes go out in one frame, and they do not count here: a
+# window held open for them only delayed every note by 50 ms.
 BUSY_BATCH_WINDOW = 0.05
 # A client whose transport holds more than this many unsent bytes is cut loose (close
 # 1013; it reconnects with since= when it reads again). The kernel's socket buffer,
@@ -237,7 +239,7 @@ class BoardChannel:
     def batch_window(self) -> float:
         """Seconds between two frames to this board's clients: long enough that sending
         takes at most SEND_SHARE of a core, so frames only merge when a board is busy,
-        and at least BUSY_BATCH_WINDOW while changes wait to be written."""
+        and at least BUSY_BATCH_WINDOW while changes wait to be written one by one."""
         queued = sum(1 for s in self.subscribers if not s.direct)
         cost = self._write_seconds + queued * QUEUED_SEND_SECONDS
         window = min(cost / SEND_SHARE, MAX_BATCH_WINDOW)
