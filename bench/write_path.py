@@ -7,6 +7,12 @@ file, 100 joined participants, N notes posted one after another through the ASGI
 interface (httpx's ASGITransport, so HTTP parsing in uvicorn is the only part left out).
 
     PYTHONPATH=. python -m bench.write_path --notes 600 [--profile out.prof]
+    PYTHONPATH=. python -m bench.write_path --at-once 200
+
+`--at-once N` sends N notes at the same instant through the stream's door
+(`stream_writes.create_note`, as the board page does), three rounds after a warm-up, and
+reports the CPU per note: the notes that arrive while one change holds the write turn
+commit together (app.unit, `Units.write_together`).
 """
 
 from __future__ import annotations
@@ -121,6 +127,36 @@ async def _main(notes: int, profile: str | None) -> None:
     )
 
 
+async def _at_once(notes: int) -> None:
+    """Rounds of `notes` note.create frames sent at the same instant, in process."""
+    from app.api import stream_writes
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(_settings(Path(folder)))
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                board_id, tokens, columns = await _room(client, app)
+            units, settings = app.state.units, app.state.settings
+
+            async def send(number: int) -> None:
+                writer = stream_writes.Writer(board_id, [tokens[number % len(tokens)]], "fi")
+                data = {"column_id": columns[number % len(columns)]["id"], "text": f"Idea {number}"}
+                answer = await stream_writes.create_note(units, settings, writer, {"data": data})
+                if answer["type"] != "ack":
+                    raise SystemExit(f"note {number}: {answer}")
+
+            await asyncio.gather(*(send(number) for number in range(50)))  # warm up
+            for _ in range(3):
+                began, wall = time.process_time(), time.perf_counter()
+                await asyncio.gather(*(send(number) for number in range(notes)))
+                cpu, wall = time.process_time() - began, time.perf_counter() - wall
+                print(
+                    f"{notes} notes at once through the stream's change: wall {wall:.3f} s, "
+                    f"CPU {cpu:.3f} s = {cpu / notes * 1000:.2f} ms a note"
+                )
+
+
 def _count_statements(engine: Any) -> list[int]:
     """Every statement the server sends to the database from now on (BEGIN and COMMIT
     are not statements to SQLAlchemy: add 2 for a note's transaction)."""
@@ -140,7 +176,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notes", type=int, default=600)
     parser.add_argument("--profile", help="write a cProfile of the timed posts here")
+    parser.add_argument("--at-once", type=int, help="N notes at the same instant, instead")
     args = parser.parse_args()
+    if args.at_once:
+        asyncio.run(_at_once(args.at_once))
+        return
     asyncio.run(_main(args.notes, args.profile))
 
 
