@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import logging
 import statistics
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -101,22 +103,30 @@ async def _post_all(
     return costs
 
 
-async def _main(notes: int, profile: str | None) -> None:
+@contextlib.asynccontextmanager
+async def _running_room() -> AsyncIterator[tuple[Any, httpx.AsyncClient, str, list[str], list]]:
+    """The app on a fresh SQLite file with its lifespan running, an in-process client,
+    and the room (_room): the board, its participants' tokens and its columns."""
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(_settings(Path(folder)))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
                 board_id, tokens, columns = await _room(client, app)
-                await _post_all(client, board_id, tokens, columns, 50)  # warm up
-                statements = _count_statements(app.state.db.engine)
-                profiler = cProfile.Profile() if profile else None
-                if profiler:
-                    profiler.enable()
-                costs = await _post_all(client, board_id, tokens, columns, notes)
-                if profiler:
-                    profiler.disable()
-                    profiler.dump_stats(profile)
+                yield app, client, board_id, tokens, columns
+
+
+async def _main(notes: int, profile: str | None) -> None:
+    async with _running_room() as (app, client, board_id, tokens, columns):
+        await _post_all(client, board_id, tokens, columns, 50)  # warm up
+        statements = _count_statements(app.state.db.engine)
+        profiler = cProfile.Profile() if profile else None
+        if profiler:
+            profiler.enable()
+        costs = await _post_all(client, board_id, tokens, columns, notes)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
     costs.sort()
     print(
         f"{notes} notes posted one after another: CPU per note "
@@ -131,30 +141,25 @@ async def _at_once(notes: int) -> None:
     """Rounds of `notes` note.create frames sent at the same instant, in process."""
     from app.api import stream_writes
 
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(_settings(Path(folder)))
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                board_id, tokens, columns = await _room(client, app)
-            units, settings = app.state.units, app.state.settings
+    async with _running_room() as (app, _client, board_id, tokens, columns):
+        units, settings = app.state.units, app.state.settings
 
-            async def send(number: int) -> None:
-                writer = stream_writes.Writer(board_id, [tokens[number % len(tokens)]], "fi")
-                data = {"column_id": columns[number % len(columns)]["id"], "text": f"Idea {number}"}
-                answer = await stream_writes.create_note(units, settings, writer, {"data": data})
-                if answer["type"] != "ack":
-                    raise SystemExit(f"note {number}: {answer}")
+        async def send(number: int) -> None:
+            writer = stream_writes.Writer(board_id, [tokens[number % len(tokens)]], "fi")
+            data = {"column_id": columns[number % len(columns)]["id"], "text": f"Idea {number}"}
+            answer = await stream_writes.create_note(units, settings, writer, {"data": data})
+            if answer["type"] != "ack":
+                raise SystemExit(f"note {number}: {answer}")
 
-            await asyncio.gather(*(send(number) for number in range(50)))  # warm up
-            for _ in range(3):
-                began, wall = time.process_time(), time.perf_counter()
-                await asyncio.gather(*(send(number) for number in range(notes)))
-                cpu, wall = time.process_time() - began, time.perf_counter() - wall
-                print(
-                    f"{notes} notes at once through the stream's change: wall {wall:.3f} s, "
-                    f"CPU {cpu:.3f} s = {cpu / notes * 1000:.2f} ms a note"
-                )
+        await asyncio.gather(*(send(number) for number in range(50)))  # warm up
+        for _ in range(3):
+            began, wall = time.process_time(), time.perf_counter()
+            await asyncio.gather(*(send(number) for number in range(notes)))
+            cpu, wall = time.process_time() - began, time.perf_counter() - wall
+            print(
+                f"{notes} notes at once through the stream's change: wall {wall:.3f} s, "
+                f"CPU {cpu:.3f} s = {cpu / notes * 1000:.2f} ms a note"
+            )
 
 
 def _count_statements(engine: Any) -> list[int]:
