@@ -168,13 +168,25 @@ async def _stream(scope: Scope, receive: Receive, send: Send) -> None:
     head = BOARD.seq
     sender = asyncio.create_task(_send_live(send, subscriber, since, head))
     try:
-        while (await receive())["type"] != "websocket.disconnect":
-            pass
+        while (message := await receive())["type"] != "websocket.disconnect":
+            if message.get("text"):
+                await _answer(send, message["text"])
     finally:
         BOARD.subscribers.discard(subscriber)
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await sender
+
+
+async def _answer(send: Send, text: str) -> None:
+    """A note sent on the stream (`--post-via stream`, as Paja's board page sends it):
+    stored and broadcast like a POST, then acked on the same stream."""
+    message = json.loads(text)
+    if message.get("type") != "note.create":
+        return
+    fields = message["data"]
+    note = BOARD.add_note(fields["column_id"], fields["text"])
+    await _text(send, json.dumps({"type": "ack", "ref": message.get("ref"), "data": note}))
 
 
 async def _send_live(send: Send, subscriber: Subscriber, since: int, head: int) -> None:

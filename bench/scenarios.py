@@ -311,6 +311,11 @@ def grid(suite: Suite) -> None:
         for rate in ("20", "40", "max"):
             args = fanout_args(clients, rate, suite.duration)
             suite.pair("grid", f"N={clients} rate={rate}", args, clients)
+    for clients in (300, 1000):
+        # Posted on the listeners' own streams, as the board page does (the baseline
+        # takes note.create frames too), rather than as HTTP posts.
+        args = fanout_args(clients, "20", suite.duration, "--post-via", "stream")
+        suite.pair("grid", f"N={clients} rate=20 on the stream", args, clients)
 
 
 def knee(suite: Suite) -> None:
