@@ -21,7 +21,8 @@ PENDING_ACCESS_ENDS = "pending_access_ends"
 WRITE_OPTION = "paja_write"
 # session.info: the transaction begun for writing, which begin_write then keeps.
 WRITING = "paja_writing"
-# session.info: (transaction, {board id: Board}) the boards locked in that transaction.
+# session.info: {board id: Board}, the boards locked in the open transaction (cleared
+# when it ends, with the events it recorded).
 LOCKED_BOARDS = "paja_locked_boards"
 
 
@@ -151,6 +152,7 @@ class Database:
             yield session
 
     def _after_commit(self, session: Session) -> None:
+        session.info.pop(LOCKED_BOARDS, None)  # the row locks ended with the transaction
         pending: list[BoardEvent] = session.info.pop(PENDING_EVENTS, [])
         if pending and self.publish is not None:
             self.publish(pending)
@@ -160,6 +162,7 @@ class Database:
 
     @staticmethod
     def _after_rollback(session: Session) -> None:
+        session.info.pop(LOCKED_BOARDS, None)
         session.info.pop(PENDING_EVENTS, None)
         session.info.pop(PENDING_ACCESS_ENDS, None)
 

@@ -189,7 +189,7 @@ class WriteQueue:
 class _Group:
     """Changes that will share one transaction. Open while it waits for its turn in the
     write queue (whoever arrives meanwhile joins it), closed once it has the turn.
-    `outcomes` holds, per change and in order, what it returned or the error it raised."""
+    `done` resolves to, per change and in order, what it returned or the error it raised."""
 
     done: asyncio.Future[list[Any]]
     changes: list[Callable[[Session], Any]] = field(default_factory=list)

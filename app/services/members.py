@@ -69,17 +69,13 @@ def lock_board(session: Session, board_id: str) -> Board:
     BEGIN IMMEDIATE already serialises every writer). Locked once per transaction: the
     notes a room sends at once share one (app.unit), and the board is read once."""
     begin_write(session)
-    transaction = session.get_transaction()
-    held, boards = session.info.get(LOCKED_BOARDS) or (None, {})
-    if held is transaction and board_id in boards:  # notes written together (app.unit)
-        return boards[board_id]
+    locked: dict[str, Board] = session.info.setdefault(LOCKED_BOARDS, {})
+    if (board := locked.get(board_id)) is not None:  # notes written together (app.unit)
+        return board
     board = session.exec(BOARD_FOR_UPDATE, params={"board_id": board_id}).first()
     if board is None:
         raise NotFound("There is no board at this address.")
-    session.info[LOCKED_BOARDS] = (
-        transaction,
-        {**(boards if held is transaction else {}), board_id: board},
-    )
+    locked[board_id] = board
     return board
 
 

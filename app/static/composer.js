@@ -90,8 +90,8 @@
     count(form);
   });
 
-  // A note goes out on the board's open stream (board.ask): for the server about half
-  // the work of a form post, which is what lets a whole room press Enter at once. The form
+  // A note goes out on the board's open stream (board.ask): for the server about a third
+  // of the work of a form post, which is what lets a whole room press Enter at once. The form
   // post stays the way when the stream is closed, the note too long for one frame, or no
   // answer comes in time; the client key makes the server store the note once either way.
   // The server answers within PAJA_WRITE_WAIT_SECONDS (10 s) or refuses with 503, so

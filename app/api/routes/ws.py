@@ -323,15 +323,13 @@ class _Stream:
         wire = self.subscriber.wire
         if wire is not None:
             wire.write(text_frame(text.encode()))
-            self.frames_sent += 1
-            FRAMES.inc()
-            return
-        async with self._send_lock:
-            self._sending_since = time.monotonic()
-            try:
-                await self.websocket.send_text(text)
-            finally:
-                self._sending_since = None
+        else:
+            async with self._send_lock:
+                self._sending_since = time.monotonic()
+                try:
+                    await self.websocket.send_text(text)
+                finally:
+                    self._sending_since = None
         self.frames_sent += 1
         FRAMES.inc()
 
