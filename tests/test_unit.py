@@ -14,10 +14,10 @@ from sqlmodel import Session
 
 from app.api import stream_writes
 from app.api.deps import resolve_principal
-from app.errors import InvalidInput
+from app.errors import InvalidInput, LimitReached
 from app.models import Board
 from app.schemas import NoteCreate
-from app.services import notes
+from app.services import notes, sharing
 from app.services.members import actor_for, lock_board
 from app.unit import Busy, WriteQueue
 from tests.conftest import join, post_note
@@ -197,6 +197,51 @@ def test_notes_sent_in_the_same_moment_commit_together_and_a_refused_one_changes
     assert [e["seq"] for e in events] == list(range(start + 1, start + 6))
     assert [e["type"] for e in events] == ["note.created"] * 5
     assert [e["data"]["id"] for e in events] == [note["id"] for note in after["notes"]]
+
+
+@pytest.mark.all_backends
+def test_people_who_open_the_link_at_once_join_together_and_a_full_board_stops_at_its_limit(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str], app: Any
+) -> None:
+    """A room opens the link while another change holds the write turn: the joins that
+    arrive meanwhile commit in one transaction, each gets a token that works, and the
+    board's seat limit still holds inside the group: the late ones get the same 409 as a
+    join alone, and leave no participant behind."""
+    app.state.settings.max_participants_per_board = 4  # the facilitator and three more
+    units, settings = app.state.units, app.state.settings
+    limits = app.state.rate_limits
+    commits = _count_commits(app.state.db.engine)
+
+    def join_as(name: str) -> Any:
+        return lambda s: sharing.join(s, settings, limits, board["id"], "192.0.2.7", name, None)
+
+    async def room() -> list[Any]:
+        async with units.queue.turn(units.write_key(board["id"])):
+            joining = [
+                asyncio.ensure_future(units.write_together(board["id"], join_as(f"P{n}")))
+                for n in range(5)
+            ]
+            await asyncio.sleep(0.05)
+            before = commits[0]
+        answers = await asyncio.gather(*joining, return_exceptions=True)
+        assert commits[0] == before + 1
+        return answers
+
+    answers = client.portal.call(room)
+    joined, refused = answers[:3], answers[3:]
+    assert all(isinstance(a, LimitReached) and a.status_code == 409 for a in refused)
+    for answer, name in zip(joined, ["P0", "P1", "P2"], strict=True):
+        me = client.get(
+            f"/api/v1/boards/{board['id']}/me", headers={"Authorization": f"Bearer {answer.token}"}
+        )
+        assert (me.status_code, me.json()["name"]) == (200, name)
+        assert me.json()["participant_id"] == answer.participant_id
+    people = client.get(f"/api/v1/boards/{board['id']}/participants", headers=facilitator)
+    assert sorted(p["name"] for p in people.json() if p["role"] == "participant") == [
+        "P0",
+        "P1",
+        "P2",
+    ]
 
 
 def _count_commits(engine: Any) -> list[int]:

@@ -13,10 +13,12 @@ import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app import audience as who_sees
 from app.db import EVERYONE, Audience
+from app.errors import NotFound
 from app.models import Board, Note, Participant, Reaction, Vote, VotingState, utcnow
 from app.schemas import BoardSnapshot, Viewer
 from app.services import boards, public
@@ -87,8 +89,13 @@ class SnapshotCache:
         self._lock = threading.Lock()
         self._building: dict[tuple[str, int, bool], threading.Lock] = {}
 
-    def get(self, session: Session, board: Board, audience: Audience) -> SharedSnapshot:
-        key = (board.id, board.seq, audience.facilitator)
+    def get(self, session: Session, board_id: str, audience: Audience) -> SharedSnapshot:
+        """The shared snapshot at the board's current seq. A joiner costs one read of that
+        seq (a Core statement on one column); the board itself is loaded only to build."""
+        seq = session.execute(BOARD_SEQ, {"board_id": board_id}).scalar_one_or_none()
+        if seq is None:
+            raise NotFound("There is no board at this address.")
+        key = (board_id, seq, audience.facilitator)
         with self._lock:
             found = self._entries.get(key)
             build_lock = self._building.setdefault(key, threading.Lock())
@@ -98,9 +105,10 @@ class SnapshotCache:
             with self._lock:
                 found = self._entries.get(key)
             if found is None:
+                board = boards.get_board(session, board_id)
                 found = build(session, board, Audience(audience.facilitator))
-                with self._lock:
-                    self._entries[key] = found
+                with self._lock:  # under the seq it was built at, which may be newer
+                    self._entries[(board_id, found.seq, audience.facilitator)] = found
                     while len(self._entries) > self.size:
                         self._entries.popitem(last=False)
         with self._lock:
@@ -112,14 +120,17 @@ class SnapshotCache:
         part, unless their own notes are still withheld from others (then a read of
         their own, as boards.board_snapshot gives). A room opening the link together
         reads the board once per seq instead of once per person."""
-        board = boards.get_board(session, actor.board_id)
         audience = Audience(actor.is_facilitator, actor.participant_id)
-        shared = self.get(session, board, audience)
+        shared = self.get(session, actor.board_id, audience)
         viewer = shared.viewer(actor)
         if needs_own_read(audience, viewer):
             return boards.board_snapshot(session, actor)
         # A shallow copy: the notes are shared, and nothing that draws a page changes them.
         return shared.board.model_copy(update={"viewer": viewer, "server_time": utcnow()})
+
+
+_BOARDS = Board.__table__.c  # type: ignore[attr-defined]
+BOARD_SEQ = select(_BOARDS.seq).where(_BOARDS.id == bindparam("board_id"))
 
 
 def build(session: Session, board: Board, audience: Audience) -> SharedSnapshot:

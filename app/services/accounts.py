@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, select
 
 from app.db import begin_write, end_access_after_commit
 from app.errors import Conflict, InvalidInput, NotAuthenticated
-from app.models import AuthToken, Facilitator, Participant, utcnow
+from app.models import AuthToken, Facilitator, Participant, new_id, utcnow
 from app.security import dummy_verify, hash_password, new_token, token_digest, verify_password
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -67,6 +67,9 @@ def authenticate(session: Session, email: str, password: str) -> Facilitator:
     raise NotAuthenticated("The email or the password is wrong.")
 
 
+INSERT_TOKEN = insert(AuthToken.__table__)  # type: ignore[attr-defined]
+
+
 def issue_token(
     session: Session,
     secret: bytes,
@@ -75,18 +78,42 @@ def issue_token(
     facilitator_id: str | None = None,
     participant_id: str | None = None,
 ) -> str:
-    """A new random token; only its keyed digest is stored."""
+    """A new random token, committed; only its keyed digest is stored."""
     begin_write(session)
-    token = new_token()
-    session.add(
-        AuthToken(
-            token_hash=token_digest(secret, token),
-            facilitator_id=facilitator_id,
-            participant_id=participant_id,
-            expires_at=utcnow() + lifetime,
-        )
+    token = add_token(
+        session,
+        secret,
+        lifetime=lifetime,
+        facilitator_id=facilitator_id,
+        participant_id=participant_id,
     )
     session.commit()
+    return token
+
+
+def add_token(
+    session: Session,
+    secret: bytes,
+    *,
+    lifetime: timedelta,
+    facilitator_id: str | None = None,
+    participant_id: str | None = None,
+) -> str:
+    """A new random token in the open transaction, which the caller commits: a room's
+    joins commit together (app.unit). One Core insert, outside the ORM's flush."""
+    token = new_token()
+    now = utcnow()
+    session.execute(
+        INSERT_TOKEN,
+        {
+            "id": new_id(),
+            "token_hash": token_digest(secret, token),
+            "facilitator_id": facilitator_id,
+            "participant_id": participant_id,
+            "expires_at": now + lifetime,
+            "created_at": now,
+        },
+    )
     return token
 
 

@@ -5,14 +5,24 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.db import EVERYONE, PENDING_EVENTS, BoardEvent, begin_write
 from app.errors import InvalidInput, LimitReached
 from app.i18n import N_
-from app.models import Board, BoardColumn, BoardRow, Facilitator, Note, Participant, Role, utcnow
+from app.models import (
+    Board,
+    BoardColumn,
+    BoardRow,
+    Facilitator,
+    Note,
+    Participant,
+    Role,
+    new_id,
+    utcnow,
+)
 from app.schemas import (
     BoardCreate,
     BoardSnapshot,
@@ -299,31 +309,46 @@ def _renumber(session: Session, columns: list[BoardColumn]) -> None:
 
 def join_board(session: Session, settings: Settings, board_id: str, name: str) -> ParticipantJoined:
     """Anyone with the link becomes a participant and gets a token for this board only
-    (services.sharing.join checks the passcode first, when the board has one)."""
+    (services.sharing.join checks the passcode first, when the board has one). Nothing
+    is committed here: the joins a room sends at once commit together (app.unit). The
+    participant and its token are Core inserts, so a join costs its statements only."""
+    shown_name = clean(name, field=N_("Name"), limit=settings.max_title_chars, required=False)
     board = lock_board(session, board_id)
-    count = session.exec(
-        select(func.count()).where(
-            Participant.board_id == board.id, Participant.role != Role.removed.value
-        )
-    ).one()
+    count = session.execute(PEOPLE_ON_BOARD, {"board_id": board.id}).scalar_one()
     if count >= settings.max_participants_per_board:
         raise LimitReached(
             "The board is full: it has room for {count} people.",
             count=settings.max_participants_per_board,
         )
-    participant = Participant(
-        board_id=board.id,
-        name=clean(name, field=N_("Name"), limit=settings.max_title_chars, required=False),
+    participant_id = new_id()
+    session.execute(
+        INSERT_PARTICIPANT,
+        {
+            "id": participant_id,
+            "board_id": board.id,
+            "facilitator_id": None,
+            "role": Role.participant.value,
+            "name": shown_name,
+            "created_at": utcnow(),
+            "discussion_group_id": None,
+            "done": False,
+        },
     )
-    session.add(participant)
-    session.flush()
-    token = accounts.issue_token(
+    token = accounts.add_token(
         session,
         settings.secret(),
         lifetime=timedelta(days=settings.participant_token_days),
-        participant_id=participant.id,
+        participant_id=participant_id,
     )
-    return ParticipantJoined(participant_id=participant.id, token=token, board_id=board.id)
+    return ParticipantJoined(participant_id=participant_id, token=token, board_id=board.id)
+
+
+_PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
+PEOPLE_ON_BOARD = select(func.count()).where(
+    _PARTICIPANTS.c.board_id == bindparam("board_id"),
+    _PARTICIPANTS.c.role != Role.removed.value,
+)
+INSERT_PARTICIPANT = insert(_PARTICIPANTS)
 
 
 def find_by_join_code(session: Session, code: str) -> Board | None:

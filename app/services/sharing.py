@@ -25,8 +25,9 @@ def join(
     passcode: str | None,
 ) -> ParticipantJoined:
     """Join the board, counting joins per board and client address, and wrong passcodes:
-    after too many the client waits (429) even with the right one, so guessing does not pay."""
-    board = get_board(session, board_id)
+    after too many the client waits (429) even with the right one, so guessing does not pay.
+    The board is read once, locked, for all the joins that commit together (app.unit)."""
+    board = lock_board(session, board_id)
     limits.spend_join(board.id, client)
     if board.passcode_hash is not None:
         limits.check_passcode_guesses(board_id, client)

@@ -286,7 +286,7 @@ async def join_board(
     client = client_address(request)
     limits = request.app.state.rate_limits
     try:
-        joined = await units.write(
+        joined = await units.write_together(
             board_id, lambda s: sharing.join(s, settings, limits, board_id, client, name, passcode)
         )
     except PajaError as error:

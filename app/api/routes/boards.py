@@ -102,7 +102,7 @@ async def join_board(
     board with a passcode asks for it (403 without it, 429 after too many wrong ones)."""
     limits = request.app.state.rate_limits
     client = client_address(request)
-    return await units.write(
+    return await units.write_together(
         board_id,
         lambda s: sharing.join(s, settings, limits, board_id, client, body.name, body.passcode),
     )

@@ -276,10 +276,10 @@ class _Stream:
         state = self.websocket.app.state
         audience = self._audience
         with state.db.session() as session:
-            board = get_board(session, self.actor.board_id)
-            shared = state.snapshot_cache.get(session, board, audience)
+            shared = state.snapshot_cache.get(session, self.actor.board_id, audience)
             viewer = shared.viewer(self.actor)
             if snapshots.needs_own_read(audience, viewer):
+                board = get_board(session, self.actor.board_id)
                 shared = snapshots.build(session, board, audience)
         return shared.seq, shared.payload(viewer)
 
