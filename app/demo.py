@@ -180,6 +180,7 @@ def _create_workshop(session: Session, settings: Settings, facilitator: Facilita
     for note_id, (_, _, _, votes) in zip(written, WORKSHOP_NOTES, strict=True):
         for voter in people[:votes]:
             notes.set_vote(session, voter, note_id, on=True)
+    session.commit()
     for column, who, text, fields in NEXT_STEPS:
         step = NoteCreate(column_id=columns[column], text=text, kind=NoteKind.next_step, **fields)
         notes.create_note(session, settings, people[who], step)

@@ -294,9 +294,10 @@ class Units:
 
 def _in_savepoint(session: Session, change: Callable[[Session], Any]) -> Any:
     """What `change` returned, or the exception it raised after everything it did was
-    rolled back to the savepoint: its rows, its events waiting for the commit, what the
-    session had loaded and the board locks it took (PostgreSQL releases a row lock
-    taken inside a savepoint rolled back), which the next change takes again."""
+    rolled back to the savepoint: its rows, what it added or deleted but had not flushed
+    yet, its events waiting for the commit, what the session had loaded and the board
+    locks it took (PostgreSQL releases a row lock taken inside a savepoint rolled back),
+    which the next change takes again."""
     pending = [session.info.setdefault(name, []) for name in (PENDING_EVENTS, PENDING_ACCESS_ENDS)]
     before = [len(items) for items in pending]
     connection = session.connection()
@@ -308,6 +309,8 @@ def _in_savepoint(session: Session, change: Callable[[Session], Any]) -> Any:
         connection.exec_driver_sql(ROLLBACK_TO)
         for items, length in zip(pending, before, strict=True):
             del items[length:]
+        for unflushed in [*session.new, *session.deleted]:  # or the next flush would
+            session.expunge(unflushed)
         session.expire_all()  # the board's seq, say, is read again
         session.info.pop(LOCKED_BOARDS, None)  # a lock taken in the savepoint is gone
         return refused

@@ -8,11 +8,16 @@ interface (httpx's ASGITransport, so HTTP parsing in uvicorn is the only part le
 
     PYTHONPATH=. python -m bench.write_path --notes 600 [--profile out.prof]
     PYTHONPATH=. python -m bench.write_path --at-once 200
+    PYTHONPATH=. python -m bench.write_path --votes-at-once 100
 
 `--at-once N` sends N notes at the same instant through the stream's door
 (`stream_writes.create_note`, as the board page does), three rounds after a warm-up, and
 reports the CPU per note: the notes that arrive while one change holds the write turn
 commit together (app.unit, `Units.write_together`).
+
+`--votes-at-once N` opens a round and lets N people (each joined participant once, or
+more) put a vote on the same note at the same instant through `PUT …/notes/{id}/vote`,
+three rounds after a warm-up, and reports the wall time and the CPU per vote.
 """
 
 from __future__ import annotations
@@ -162,6 +167,47 @@ async def _at_once(notes: int) -> None:
             )
 
 
+async def _votes_at_once(votes: int) -> None:
+    """Rounds of `votes` votes on one note sent at the same instant, in process."""
+    async with _running_room() as (_app, client, board_id, tokens, columns):
+        facilitator = await _facilitator_headers(client)
+        note = await client.post(
+            f"/api/v1/boards/{board_id}/notes",
+            json={"column_id": columns[0]["id"], "text": "Yhteinen ohjauskalenteri"},
+            headers={**facilitator, "Sec-Fetch-Site": "same-origin"},
+        )
+        url = f"/api/v1/boards/{board_id}/notes/{note.json()['id']}/vote"
+        opened = await client.post(
+            f"/api/v1/boards/{board_id}/voting",
+            json={"budget": 50, "max_per_note": 50},
+            headers=facilitator,
+        )
+        opened.raise_for_status()
+
+        async def vote(number: int) -> None:
+            headers = {"Authorization": f"Bearer {tokens[number % len(tokens)]}"}
+            answer = await client.put(url, headers={**headers, "Sec-Fetch-Site": "same-origin"})
+            if answer.status_code != 200:
+                raise SystemExit(f"vote {number}: {answer.status_code} {answer.text}")
+
+        await asyncio.gather(*(vote(number) for number in range(20)))  # warm up
+        for _ in range(3):
+            began, wall = time.process_time(), time.perf_counter()
+            await asyncio.gather(*(vote(number) for number in range(votes)))
+            cpu, wall = time.process_time() - began, time.perf_counter() - wall
+            print(
+                f"{votes} votes at once on one note: wall {wall:.3f} s, "
+                f"CPU {cpu:.3f} s = {cpu / votes * 1000:.2f} ms a vote (the client's included)"
+            )
+
+
+async def _facilitator_headers(client: httpx.AsyncClient) -> dict[str, str]:
+    answer = await client.post(
+        "/api/v1/auth/token", json={"email": "fasi@example.fi", "password": PASSWORD}
+    )
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
 def _count_statements(engine: Any) -> list[int]:
     """Every statement the server sends to the database from now on (BEGIN and COMMIT
     are not statements to SQLAlchemy: add 2 for a note's transaction)."""
@@ -182,7 +228,11 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=600)
     parser.add_argument("--profile", help="write a cProfile of the timed posts here")
     parser.add_argument("--at-once", type=int, help="N notes at the same instant, instead")
+    parser.add_argument("--votes-at-once", type=int, help="N votes at the same instant")
     args = parser.parse_args()
+    if args.votes_at_once:
+        asyncio.run(_votes_at_once(args.votes_at_once))
+        return
     if args.at_once:
         asyncio.run(_at_once(args.at_once))
         return

@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from app.api import stream_writes
 from app.api.deps import resolve_principal
-from app.errors import InvalidInput, LimitReached
-from app.models import Board
+from app.errors import Conflict, InvalidInput, LimitReached
+from app.models import Board, Note
 from app.schemas import NoteCreate
 from app.services import notes, sharing
 from app.services.members import actor_for, lock_board
@@ -242,6 +242,95 @@ def test_people_who_open_the_link_at_once_join_together_and_a_full_board_stops_a
         "P1",
         "P2",
     ]
+
+
+@pytest.mark.all_backends
+def test_votes_cast_at_once_commit_together_and_one_over_the_budget_changes_nothing(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str], app: Any
+) -> None:
+    """The facilitator opens a round of two votes each and the room clicks at once: the
+    votes that arrive while the write turn is taken commit in one transaction, each
+    answered with its own count; a third vote by the same person is refused (409) and
+    leaves no vote, no event and no gap in seq."""
+    anna = join(client, board["id"], "Anna")
+    bea = join(client, board["id"], "Bea")
+    idea = post_note(client, board, facilitator, "Yhteinen ohjauskalenteri")["id"]
+    round_ = client.post(
+        f"/api/v1/boards/{board['id']}/voting",
+        json={"budget": 2, "max_per_note": 2},
+        headers=facilitator,
+    )
+    assert round_.status_code == 200, round_.text
+    start = client.get(f"/api/v1/boards/{board['id']}", headers=facilitator).json()["seq"]
+    units, settings = app.state.units, app.state.settings
+    commits = _count_commits(app.state.db.engine)
+
+    def vote(person: dict[str, str]) -> Any:
+        token = person["Authorization"].removeprefix("Bearer ")
+
+        def change(session: Session) -> Any:
+            actor = actor_for(session, resolve_principal(session, settings, [token]), board["id"])
+            return notes.set_vote(session, actor, idea, on=True)
+
+        return change
+
+    async def room() -> list[Any]:
+        async with units.queue.turn(units.write_key(board["id"])):
+            voting = [
+                asyncio.ensure_future(units.write_together(board["id"], vote(person)))
+                for person in (anna, bea, anna, anna, bea)
+            ]
+            await asyncio.sleep(0.05)
+            before = commits[0]
+        answers = await asyncio.gather(*voting, return_exceptions=True)
+        assert commits[0] == before + 1
+        return answers
+
+    answers = client.portal.call(room)
+    refused = answers[3]
+    assert isinstance(refused, Conflict) and refused.status_code == 409
+    assert [(a.mine, a.votes_left) for a in answers if not isinstance(a, Exception)] == [
+        (1, 1),
+        (1, 1),
+        (2, 0),
+        (2, 0),
+    ]
+    after = client.get(f"/api/v1/boards/{board['id']}", headers=facilitator).json()
+    assert [n["votes"] for n in after["notes"] if n["id"] == idea] == [4]
+    assert after["seq"] == start + 4  # one event per stored vote, none for the refusal
+    with client.websocket_connect(stream_url(board["id"], token_of(facilitator), start)) as ws:
+        events = receive_events(ws, 4)
+    assert [(e["seq"], e["type"]) for e in events] == [
+        (start + n, "vote.changed") for n in range(1, 5)
+    ]
+    assert [e["data"]["votes"] for e in events] == [1, 2, 3, 4]
+
+
+def test_what_a_refused_change_added_but_had_not_flushed_is_not_stored_by_the_next(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str], app: Any
+) -> None:
+    """A change that adds a row and is refused before anything is flushed leaves
+    nothing: the next change of its group flushes only its own rows."""
+    units = app.state.units
+    column = board["columns"][0]["id"]
+
+    def add_then_refuse(session: Session) -> None:
+        session.add(Note(board_id=board["id"], column_id=column, text="never stored"))
+        raise InvalidInput("Refused before the flush.")
+
+    async def room() -> list[Any]:
+        async with units.queue.turn(units.write_key(board["id"])):
+            changes = [
+                asyncio.ensure_future(units.write_together(board["id"], add_then_refuse)),
+                asyncio.ensure_future(units.write_together(board["id"], lambda s: None)),
+            ]
+            await asyncio.sleep(0.05)
+        return await asyncio.gather(*changes, return_exceptions=True)
+
+    refused, kept = client.portal.call(room)
+    assert isinstance(refused, InvalidInput) and kept is None
+    after = client.get(f"/api/v1/boards/{board['id']}", headers=facilitator).json()
+    assert [n["text"] for n in after["notes"]] == []
 
 
 def _count_commits(engine: Any) -> list[int]:

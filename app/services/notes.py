@@ -197,7 +197,8 @@ def delete_comment(session: Session, actor: Actor, note_id: str, comment_id: str
 def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteOut:
     """Free voting: cast this member's single vote on a note, or withdraw one. Repeating
     either is harmless (PUT and DELETE are idempotent) and records no event. During a
-    voting round the round's rules apply instead (services/voting.py)."""
+    voting round the round's rules apply instead (services/voting.py). Nothing is
+    committed here: the votes a room casts at once commit together (app.unit)."""
     spend_write(actor)
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
@@ -221,7 +222,6 @@ def set_vote(session: Session, actor: Actor, note_id: str, *, on: bool) -> VoteO
     note.votes = voting.count_votes(session, note)
     session.add(note)
     events.record(session, board, "vote.changed", {"note_id": note.id, "votes": note.votes}, note)
-    session.commit()
     mine = existing.count if existing else 0
     return VoteOut(note_id=note.id, votes=note.votes, voted=mine > 0, mine=mine)
 

@@ -78,7 +78,7 @@ def _record_voting(session: Session, board: Board) -> VotingPublic:
 
 def cast(session: Session, board: Board, actor: Actor, note: Note, *, on: bool) -> VoteOut:
     """Add (on) or remove one of this member's votes on a note during a round. The
-    caller holds the board lock and has checked the board and the note."""
+    caller holds the board lock, has checked the board and the note, and commits."""
     if board.voting_state != VotingState.open.value:
         raise Conflict("No voting round is open.")
     vote = session.get(Vote, (note.id, actor.participant_id))
@@ -113,7 +113,6 @@ def cast(session: Session, board: Board, actor: Actor, note: Note, *, on: bool) 
     left = board.vote_budget - used
     facts = {"voter": actor.participant_id, "mine": mine, "left": left}
     events.record(session, board, "vote.changed", data, note, **facts)
-    session.commit()
     return _vote_out(board, actor, note, mine, used)
 
 

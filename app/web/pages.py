@@ -693,7 +693,9 @@ async def toggle_vote(
     on: Annotated[bool, Form()] = True,
 ) -> Response:
     try:
-        result = await work.write(lambda s, actor: notes.set_vote(s, actor, note_id, on=on))
+        result = await work.write_together(
+            lambda s, actor: notes.set_vote(s, actor, note_id, on=on)
+        )
     except PajaError as error:
         return _refuse(request, error)
     response = _fragment_or_redirect(request, board_id)

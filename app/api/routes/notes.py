@@ -59,9 +59,9 @@ async def delete_comment(note_id: str, comment_id: str, work: MemberWork) -> Res
 
 @router.put("/{note_id}/vote", response_model=VoteOut, responses=NOTE_ERRORS)
 async def cast_vote(note_id: str, work: WriterWork) -> VoteOut:
-    return await work.write(lambda s, actor: notes.set_vote(s, actor, note_id, on=True))
+    return await work.write_together(lambda s, actor: notes.set_vote(s, actor, note_id, on=True))
 
 
 @router.delete("/{note_id}/vote", response_model=VoteOut, responses=NOTE_ERRORS)
 async def withdraw_vote(note_id: str, work: MemberWork) -> VoteOut:
-    return await work.write(lambda s, actor: notes.set_vote(s, actor, note_id, on=False))
+    return await work.write_together(lambda s, actor: notes.set_vote(s, actor, note_id, on=False))
