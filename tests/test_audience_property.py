@@ -113,6 +113,8 @@ class Room(RuleBasedStateMachine):
         self.copies: list[str] = []
         self.round_opened = 0  # the seq at which the last round opened
         self.removed: set[str] = set()  # taken off the board: their doors are closed
+        self.early: dict[str, list[dict[str, Any]]] = {"anna": [], "ben": []}  # see post_on_stream
+        self.acks: dict[str, list[dict[str, Any]]] = {"anna": [], "ben": []}
 
     # ---- plumbing ------------------------------------------------------------------
 
@@ -160,6 +162,31 @@ class Room(RuleBasedStateMachine):
         response = self._do("POST", "/notes", who, body)
         if response.status_code == 201:
             self.note_ids.append(response.json()["id"])
+
+    @rule(who=st.sampled_from(("anna", "ben")), column=st.integers(0, 1))
+    def post_on_stream(self, who: str, column: int) -> None:
+        """A note sent on the writer's own stream, as the board page sends it. The step
+        waits for its answer; events that come first are kept for the live door, and the
+        ack (the writer's own note, as they see it) is checked as a door of its own."""
+        if who in self.removed:
+            return
+        text = token()
+        self.tokens.add(text)
+        data = {"column_id": self.columns[column], "text": text, "client_key": token()}
+        _, socket = self.sockets[who]
+        socket.send_text(json.dumps({"type": "note.create", "ref": text, "data": data}))
+        while True:
+            frames = events_of(socket.receive_text())
+            answers = [f for f in frames if f.get("ref") == text]
+            self.early[who].extend(f for f in frames if f.get("ref") != text)
+            if answers:
+                break
+        [answer] = answers
+        if answer["type"] == "ack":
+            self.note_ids.append(answer["data"]["id"])
+            self.acks[who].append(answer)
+        else:
+            assert answer["type"] == "error" and answer["status"] < 500, answer
 
     @precondition(lambda self: self.note_ids)
     @rule(who=st.sampled_from(PEOPLE), data=st.data())
@@ -389,6 +416,7 @@ class Room(RuleBasedStateMachine):
             viewer = audience.Audience(facilitator=False, participant_id=self.ids[who])
             doors["catch-up"] = [audience.project(event, viewer) for event in replay]
             doors["live"] = self._live(who, board.seq)
+            doors["ack"], self.acks[who] = self.acks[who], []
             for door, received in doors.items():
                 self._check(who, received, door, allowed)
             if hidden:  # counts from before the round opened were everyone's then
@@ -422,8 +450,10 @@ class Room(RuleBasedStateMachine):
         """The frames this participant's socket received for the last step."""
         _, socket = self.sockets[who]
         received: list[dict[str, Any]] = []
+        early, self.early[who] = self.early[who], []  # received while a note was sent
         while self.seq[who] < head:
-            for event in events_of(socket.receive_text()):
+            frames, early = (early, []) if early else (events_of(socket.receive_text()), [])
+            for event in frames:
                 assert event["seq"] == self.seq[who] + 1, "a gap or a repeat in the stream"
                 self.seq[who] = event["seq"]
                 received.append(event)
