@@ -4,6 +4,7 @@ long is refused at once with a time to retry, and a refusal changes nothing."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -215,19 +216,8 @@ def test_people_who_open_the_link_at_once_join_together_and_a_full_board_stops_a
     def join_as(name: str) -> Any:
         return lambda s: sharing.join(s, settings, limits, board["id"], "192.0.2.7", name, None)
 
-    async def room() -> list[Any]:
-        async with units.queue.turn(units.write_key(board["id"])):
-            joining = [
-                asyncio.ensure_future(units.write_together(board["id"], join_as(f"P{n}")))
-                for n in range(5)
-            ]
-            await asyncio.sleep(0.05)
-            before = commits[0]
-        answers = await asyncio.gather(*joining, return_exceptions=True)
-        assert commits[0] == before + 1
-        return answers
-
-    answers = client.portal.call(room)
+    changes = [join_as(f"P{n}") for n in range(5)]
+    answers = _arriving_together(client, units, board["id"], changes, commits)
     joined, refused = answers[:3], answers[3:]
     assert all(isinstance(a, LimitReached) and a.status_code == 409 for a in refused)
     for answer, name in zip(joined, ["P0", "P1", "P2"], strict=True):
@@ -274,19 +264,8 @@ def test_votes_cast_at_once_commit_together_and_one_over_the_budget_changes_noth
 
         return change
 
-    async def room() -> list[Any]:
-        async with units.queue.turn(units.write_key(board["id"])):
-            voting = [
-                asyncio.ensure_future(units.write_together(board["id"], vote(person)))
-                for person in (anna, bea, anna, anna, bea)
-            ]
-            await asyncio.sleep(0.05)
-            before = commits[0]
-        answers = await asyncio.gather(*voting, return_exceptions=True)
-        assert commits[0] == before + 1
-        return answers
-
-    answers = client.portal.call(room)
+    changes = [vote(person) for person in (anna, bea, anna, anna, bea)]
+    answers = _arriving_together(client, units, board["id"], changes, commits)
     refused = answers[3]
     assert isinstance(refused, Conflict) and refused.status_code == 409
     assert [(a.mine, a.votes_left) for a in answers if not isinstance(a, Exception)] == [
@@ -318,19 +297,36 @@ def test_what_a_refused_change_added_but_had_not_flushed_is_not_stored_by_the_ne
         session.add(Note(board_id=board["id"], column_id=column, text="never stored"))
         raise InvalidInput("Refused before the flush.")
 
-    async def room() -> list[Any]:
-        async with units.queue.turn(units.write_key(board["id"])):
-            changes = [
-                asyncio.ensure_future(units.write_together(board["id"], add_then_refuse)),
-                asyncio.ensure_future(units.write_together(board["id"], lambda s: None)),
-            ]
-            await asyncio.sleep(0.05)
-        return await asyncio.gather(*changes, return_exceptions=True)
-
-    refused, kept = client.portal.call(room)
+    changes = [add_then_refuse, lambda s: None]
+    refused, kept = _arriving_together(client, units, board["id"], changes)
     assert isinstance(refused, InvalidInput) and kept is None
     after = client.get(f"/api/v1/boards/{board['id']}", headers=facilitator).json()
     assert [n["text"] for n in after["notes"]] == []
+
+
+def _arriving_together(
+    client: TestClient,
+    units: Any,
+    board_id: str,
+    changes: list[Callable[[Session], Any]],
+    commits: list[int] | None = None,
+) -> list[Any]:
+    """Start `changes` while another change holds the board's write turn, so they all
+    arrive before it is free: what each returned, or what refused it. With `commits`
+    counted, they must have committed in one transaction."""
+
+    async def room() -> list[Any]:
+        async with units.queue.turn(units.write_key(board_id)):
+            started = [asyncio.ensure_future(units.write_together(board_id, c)) for c in changes]
+            await asyncio.sleep(0.05)
+            assert not any(task.done() for task in started)
+            before = commits[0] if commits else 0
+        answers = await asyncio.gather(*started, return_exceptions=True)
+        if commits is not None:
+            assert commits[0] == before + 1
+        return answers
+
+    return client.portal.call(room)
 
 
 def _count_commits(engine: Any) -> list[int]:
@@ -366,16 +362,8 @@ def test_a_change_refused_after_it_wrote_is_rolled_back_inside_its_group(
         still_held.append(lock_board(session, board["id"]))
         raise InvalidInput("Refused after writing.")
 
-    async def room() -> list[Any]:
-        async with units.queue.turn(units.write_key(board["id"])):
-            sending = [
-                asyncio.ensure_future(units.write_together(board["id"], add_then_fail)),
-                asyncio.ensure_future(units.write_together(board["id"], lambda s: add(s, "kept"))),
-            ]
-            await asyncio.sleep(0.05)
-        return await asyncio.gather(*sending, return_exceptions=True)
-
-    refused, kept_id = client.portal.call(room)
+    changes = [add_then_fail, lambda s: add(s, "kept")]
+    refused, kept_id = _arriving_together(client, units, board["id"], changes)
     assert isinstance(refused, InvalidInput)
     after = client.get(f"/api/v1/boards/{board['id']}", headers=facilitator).json()
     assert [(n["id"], n["text"]) for n in after["notes"]] == [(kept_id, "kept")]

@@ -71,22 +71,11 @@ INSERT_TOKEN = insert(AuthToken.__table__)  # type: ignore[attr-defined]
 
 
 def issue_token(
-    session: Session,
-    secret: bytes,
-    *,
-    lifetime: timedelta,
-    facilitator_id: str | None = None,
-    participant_id: str | None = None,
+    session: Session, secret: bytes, *, lifetime: timedelta, facilitator_id: str
 ) -> str:
-    """A new random token, committed; only its keyed digest is stored."""
+    """A new facilitator token, committed (a participant's comes with their join)."""
     begin_write(session)
-    token = add_token(
-        session,
-        secret,
-        lifetime=lifetime,
-        facilitator_id=facilitator_id,
-        participant_id=participant_id,
-    )
+    token = add_token(session, secret, lifetime=lifetime, facilitator_id=facilitator_id)
     session.commit()
     return token
 
