@@ -15,10 +15,10 @@ from sqlmodel import Session
 
 from app.api import stream_writes
 from app.api.deps import resolve_principal
-from app.errors import Conflict, InvalidInput, LimitReached
+from app.errors import Conflict, InvalidInput, LimitReached, NotFound
 from app.models import Board, Note
-from app.schemas import NoteCreate
-from app.services import notes, sharing
+from app.schemas import NoteCreate, ReactionName
+from app.services import notes, sharing, signals
 from app.services.members import actor_for, lock_board
 from app.unit import Busy, WriteQueue
 from tests.conftest import join, post_note
@@ -283,6 +283,54 @@ def test_votes_cast_at_once_commit_together_and_one_over_the_budget_changes_noth
         (start + n, "vote.changed") for n in range(1, 5)
     ]
     assert [e["data"]["votes"] for e in events] == [1, 2, 3, 4]
+
+
+@pytest.mark.all_backends
+def test_reactions_given_at_once_commit_together_and_one_on_no_note_changes_nothing(
+    client: TestClient, board: dict[str, Any], facilitator: dict[str, str], app: Any
+) -> None:
+    """The room reacts to an idea at once: the reactions commit in one transaction, each
+    answered with the giver's own reactions, one on a note that is not there gets its
+    404, and the counts the room sees go up one event at a time."""
+    people = [join(client, board["id"], name) for name in ("Anna", "Bea", "Cai")]
+    idea = post_note(client, board, facilitator, "Ohjaamot kaikkiin kuntiin")["id"]
+    start = client.get(f"/api/v1/boards/{board['id']}", headers=facilitator).json()["seq"]
+    units, settings = app.state.units, app.state.settings
+    commits = _count_commits(app.state.db.engine)
+
+    def react(person: dict[str, str], note_id: str, name: ReactionName) -> Any:
+        token = person["Authorization"].removeprefix("Bearer ")
+
+        def change(session: Session) -> Any:
+            actor = actor_for(session, resolve_principal(session, settings, [token]), board["id"])
+            return signals.set_reaction(session, actor, note_id, name, on=True)
+
+        return change
+
+    heart, bulb = ReactionName.heart, ReactionName.bulb
+    changes = [
+        react(people[0], idea, heart),
+        react(people[1], "no-such-note", heart),
+        react(people[1], idea, heart),
+        react(people[2], idea, bulb),
+    ]
+    answers = _arriving_together(client, units, board["id"], changes, commits)
+    assert isinstance(answers[1], NotFound) and answers[1].status_code == 404
+    assert [a.mine for a in answers if not isinstance(a, Exception)] == [
+        ["heart"],
+        ["heart"],
+        ["bulb"],
+    ]
+    with client.websocket_connect(stream_url(board["id"], token_of(facilitator), start)) as ws:
+        events = receive_events(ws, 3)
+    assert [(e["seq"], e["type"]) for e in events] == [
+        (start + n, "reaction.changed") for n in (1, 2, 3)
+    ]
+    assert [e["data"]["reactions"] for e in events] == [
+        {"heart": 1},
+        {"heart": 2},
+        {"heart": 2, "bulb": 1},
+    ]
 
 
 def test_what_a_refused_change_added_but_had_not_flushed_is_not_stored_by_the_next(

@@ -101,7 +101,8 @@ class Work(Generic[C]):
 
     async def write_together(self, change: Callable[[Session, C], T]) -> T:
         """Run a change that does not commit in the transaction of the other changes
-        waiting for the board's turn (Units.write_together): a new note, a join, a vote."""
+        waiting for the board's turn (Units.write_together): a new note, a join, a vote, a
+        reaction."""
         assert self.board_id is not None, "changes outside a board are not grouped"
         return await self.units.write_together(self.board_id, lambda s: change(s, self.identify(s)))
 

@@ -44,7 +44,9 @@ def reaction_name(value: str) -> ReactionName:
 def set_reaction(
     session: Session, actor: Actor, note_id: str, name: ReactionName, *, on: bool
 ) -> ReactionsOut:
-    """Give or take back one reaction; repeating either changes nothing and records nothing."""
+    """Give or take back one reaction; repeating either changes nothing and records nothing.
+    Nothing is committed here: the reactions a room gives at once commit together
+    (app.unit)."""
     spend_write(actor)
     board = lock_board(session, actor.board_id)
     require_writable(board, actor)
@@ -68,7 +70,6 @@ def set_reaction(
     events.record(
         session, board, "reaction.changed", {"note_id": note.id, "reactions": counts}, note
     )
-    session.commit()
     return _reactions_out(session, actor, note.id)
 
 

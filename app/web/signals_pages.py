@@ -136,7 +136,7 @@ async def toggle_reaction(
 ) -> Response:
     try:
         reaction = signals.reaction_name(name)
-        result = await work.write(
+        result = await work.write_together(
             lambda s, actor: signals.set_reaction(s, actor, note_id, reaction, on=on)
         )
     except PajaError as error:

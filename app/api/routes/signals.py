@@ -118,14 +118,16 @@ async def assign_discussion_group(
     "/notes/{note_id}/reactions/{name}", response_model=ReactionsOut, responses=WRITE_ERRORS
 )
 async def add_reaction(note_id: str, name: ReactionName, work: MemberWork) -> ReactionsOut:
-    return await work.write(lambda s, actor: signals.set_reaction(s, actor, note_id, name, on=True))
+    return await work.write_together(
+        lambda s, actor: signals.set_reaction(s, actor, note_id, name, on=True)
+    )
 
 
 @router.delete(
     "/notes/{note_id}/reactions/{name}", response_model=ReactionsOut, responses=WRITE_ERRORS
 )
 async def remove_reaction(note_id: str, name: ReactionName, work: MemberWork) -> ReactionsOut:
-    return await work.write(
+    return await work.write_together(
         lambda s, actor: signals.set_reaction(s, actor, note_id, name, on=False)
     )
 
