@@ -193,6 +193,47 @@ def test_a_theme_whose_last_note_goes_goes_too(
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("how", ["split", "emptied"])
+def test_a_theme_that_is_gone_takes_its_title_out_of_the_catch_up(
+    client: TestClient,
+    board: dict[str, Any],
+    facilitator: dict[str, str],
+    three: dict[str, Any],
+    how: str,
+) -> None:
+    """Someone who catches up after a theme was split (or lost its last note) replays
+    the theme's creation and its end, but not a title the board no longer shows; the
+    notes it held keep their text."""
+    ids = [n["id"] for n in three["notes"]]
+    before = client.get(_url(board), headers=facilitator).json()["seq"]
+    title = "Hylätty otsikko"
+    theme = client.post(
+        _url(board, "/themes"), json={"title": title, "note_ids": ids[:2]}, headers=facilitator
+    ).json()
+    client.patch(
+        _url(board, f"/themes/{theme['id']}"), json={"title": f"{title} 2"}, headers=facilitator
+    )
+    if how == "split":
+        gone = client.delete(_url(board, f"/themes/{theme['id']}"), headers=facilitator)
+        assert gone.status_code == 204
+    else:
+        for note_id in ids[:2]:
+            client.delete(_url(board, f"/notes/{note_id}"), headers=facilitator)
+    head = client.get(_url(board), headers=facilitator).json()["seq"]
+    anna = token_of(three["anna"])
+    with client.websocket_connect(stream_url(board["id"], anna, before)) as stream:
+        replayed = receive_events(stream, head - before)
+    texts = str(replayed)
+    assert title not in texts
+    assert [e["type"] for e in replayed if e["type"].startswith("theme.")] == [
+        "theme.created",
+        "theme.updated",
+        "theme.deleted",
+    ]
+    if how == "split":
+        assert "Yhteinen kanava" in texts and "Yhteiset sivut" in texts
+
+
 def test_the_summary_shows_a_theme_with_its_notes_and_summed_votes(
     client: TestClient, board: dict[str, Any], facilitator: dict[str, str], three: dict[str, Any]
 ) -> None:

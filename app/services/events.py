@@ -21,7 +21,8 @@ from app.db import PENDING_EVENTS, BoardEvent
 from app.models import Board, Event, Note, utcnow
 
 # Events that carry several notes' cards; a deleted note is erased from them too.
-MANY_NOTE_TYPES = ("theme.created", "theme.updated", "notes.revealed")
+THEME_TYPES = ("theme.created", "theme.updated")
+MANY_NOTE_TYPES = (*THEME_TYPES, "notes.revealed")
 # What a deleted note's events keep: where it was, never what it said or who said it.
 ERASED_NOTE_FIELDS = {
     "text": "",
@@ -112,6 +113,19 @@ def forget_comment(session: Session, board_id: str, note_id: str, comment_id: st
         else:
             event.data = _map_notes(event.data, note_id, lambda n: _without(n, comment_id))
         session.add(event)
+
+
+def forget_theme(session: Session, board_id: str, theme_id: str) -> None:
+    """Erase a theme's title from the events that carried it, when the theme is split or
+    emptied: the room saw the title while the theme stood, and a later catch-up does
+    not bring back a title the board no longer shows (its notes stay as they are)."""
+    carrying = session.exec(
+        select(Event).where(Event.board_id == board_id, col(Event.type).in_(THEME_TYPES))
+    ).all()
+    for event in carrying:
+        if event.data.get("id") == theme_id:
+            event.data = {**event.data, "title": ""}
+            session.add(event)
 
 
 def _carrying(session: Session, board_id: str, note_id: str) -> list[Event]:

@@ -98,6 +98,7 @@ def delete_theme(session: Session, actor: Actor, theme_id: str) -> None:
     _record_deleted(session, board, theme, [note.id for note in members])
     _release(session, board, theme.column_id, members)
     session.delete(theme)
+    events.forget_theme(session, board.id, theme.id)
     session.commit()
 
 
@@ -111,6 +112,7 @@ def forget_if_empty(session: Session, board: Board, theme_id: str | None) -> Non
         return
     _record_deleted(session, board, theme, [])
     session.delete(theme)
+    events.forget_theme(session, board.id, theme.id)
 
 
 def _begin(session: Session, actor: Actor) -> Board:
