@@ -355,19 +355,39 @@ def _concerned(event: BoardEvent) -> set[str]:
 # ---- the catch-up ---------------------------------------------------------------
 
 
+# The events that carry a theme's whole card, its title included.
+THEME_CARD_EVENTS = ("theme.created", "theme.updated")
+
+
 def catch_up(session: Session, board_id: str, since: int, head: int) -> list[BoardEvent]:
-    """The events after `since` up to `head`, restated against the notes' current state.
+    """The events after `since` up to `head`, restated against the notes' current state
+    and the themes' current titles.
 
     Why restate rather than erase on every edit: one rule covers text deleted, edited
     away, hidden or withheld since the event was recorded, at one extra read per
     catch-up, while an edit (the busiest write) stays a single insert. A deleted note's
     text is erased from the log itself (services.events.forget_note); here its events
-    reach nobody but as `note.withheld`, and the `note.deleted` that ends them."""
+    reach nobody but as `note.withheld`, and the `note.deleted` that ends them. A theme
+    renamed since is replayed with its title of now, one split since with none."""
     from app.services import events
 
     found = events.since(session, board_id, since, head - since)
     current = _current_notes(session, {i for e in found for i in _note_ids(e)})
-    return [_restated(event, current) for event in found]
+    themes = {e.data.get("id") for e in found if e.type in THEME_CARD_EVENTS}
+    titles = _current_titles(session, themes)
+    return [_restated(event, current, titles) for event in found]
+
+
+def _current_titles(session: Session, theme_ids: set[str]) -> dict[str, str]:
+    """Each theme's title as it is now (a theme that is gone has none)."""
+    from sqlmodel import col, select
+
+    from app.models import Theme
+
+    if not theme_ids:
+        return {}
+    rows = session.exec(select(Theme.id, Theme.title).where(col(Theme.id).in_(theme_ids))).all()
+    return dict(rows)
 
 
 def _current_notes(session: Session, note_ids: set[str]) -> dict[str, Any]:
@@ -397,8 +417,9 @@ def _note_ids(event: BoardEvent) -> set[str]:
     return ids
 
 
-def _restated(event: BoardEvent, current: dict[str, Any]) -> BoardEvent:
-    """The event with each note's facts (and content) as they are now."""
+def _restated(event: BoardEvent, current: dict[str, Any], titles: dict[str, str]) -> BoardEvent:
+    """The event with each note's facts (and content), and its theme's title, as they
+    are now."""
     data = dict(event.data)
     known = dict(data.get(FACTS) or {})
     notes: dict[str, Any] = {}
@@ -413,6 +434,8 @@ def _restated(event: BoardEvent, current: dict[str, Any]) -> BoardEvent:
     data[FACTS] = known
     if event.type in ("note.created", "note.updated") and data.get("id") in current:
         data.update(_content(current[data["id"]]))
+    if event.type in THEME_CARD_EVENTS:
+        data["title"] = titles.get(data.get("id"), "")
     if isinstance(data.get("notes"), list):
         data["notes"] = [
             {**note, **_content(current[note["id"]])} if note.get("id") in current else note

@@ -193,45 +193,46 @@ def test_a_theme_whose_last_note_goes_goes_too(
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("how", ["split", "emptied"])
-def test_a_theme_that_is_gone_takes_its_title_out_of_the_catch_up(
+@pytest.mark.parametrize("how", ["renamed", "split", "emptied"])
+def test_a_catch_up_replays_a_theme_with_its_title_of_now(
     client: TestClient,
     board: dict[str, Any],
     facilitator: dict[str, str],
     three: dict[str, Any],
     how: str,
 ) -> None:
-    """Someone who catches up after a theme was split (or lost its last note) replays
-    the theme's creation and its end, but not a title the board no longer shows; the
-    notes it held keep their text."""
+    """Someone who catches up after a theme was renamed replays its events with the new
+    title only; after it was split (or lost its last note), with no title at all: a
+    title the board no longer shows is not sent again. The notes keep their text."""
     ids = [n["id"] for n in three["notes"]]
     before = client.get(_url(board), headers=facilitator).json()["seq"]
-    title = "Hylätty otsikko"
+    old, new = "Hylätty otsikko", "Yhteiset kanavat"
     theme = client.post(
-        _url(board, "/themes"), json={"title": title, "note_ids": ids[:2]}, headers=facilitator
+        _url(board, "/themes"), json={"title": old, "note_ids": ids[:2]}, headers=facilitator
     ).json()
-    client.patch(
-        _url(board, f"/themes/{theme['id']}"), json={"title": f"{title} 2"}, headers=facilitator
+    renamed = client.patch(
+        _url(board, f"/themes/{theme['id']}"), json={"title": new}, headers=facilitator
     )
+    assert renamed.status_code == 200, renamed.text
+    ends = {"renamed": [], "split": ["theme.deleted"], "emptied": ["theme.deleted"]}[how]
     if how == "split":
         gone = client.delete(_url(board, f"/themes/{theme['id']}"), headers=facilitator)
         assert gone.status_code == 204
-    else:
+    elif how == "emptied":
         for note_id in ids[:2]:
             client.delete(_url(board, f"/notes/{note_id}"), headers=facilitator)
     head = client.get(_url(board), headers=facilitator).json()["seq"]
-    anna = token_of(three["anna"])
-    with client.websocket_connect(stream_url(board["id"], anna, before)) as stream:
+    with client.websocket_connect(
+        stream_url(board["id"], token_of(three["anna"]), before)
+    ) as stream:
         replayed = receive_events(stream, head - before)
-    texts = str(replayed)
-    assert title not in texts
-    assert [e["type"] for e in replayed if e["type"].startswith("theme.")] == [
-        "theme.created",
-        "theme.updated",
-        "theme.deleted",
-    ]
-    if how == "split":
-        assert "Yhteinen kanava" in texts and "Yhteiset sivut" in texts
+    themed = [e for e in replayed if e["type"].startswith("theme.")]
+    assert [e["type"] for e in themed] == ["theme.created", "theme.updated", *ends]
+    titles = [e["data"]["title"] for e in themed if "title" in e["data"]]
+    assert titles == ([new, new] if how == "renamed" else ["", ""])
+    assert old not in str(replayed)
+    if how != "emptied":
+        assert "Yhteinen kanava" in str(replayed) and "Yhteiset sivut" in str(replayed)
 
 
 def test_the_summary_shows_a_theme_with_its_notes_and_summed_votes(

@@ -21,8 +21,7 @@ from app.db import PENDING_EVENTS, BoardEvent
 from app.models import Board, Event, Note, utcnow
 
 # Events that carry several notes' cards; a deleted note is erased from them too.
-THEME_TYPES = ("theme.created", "theme.updated")
-MANY_NOTE_TYPES = (*THEME_TYPES, "notes.revealed")
+MANY_NOTE_TYPES = (*audience.THEME_CARD_EVENTS, "notes.revealed")
 # What a deleted note's events keep: where it was, never what it said or who said it.
 ERASED_NOTE_FIELDS = {
     "text": "",
@@ -120,7 +119,9 @@ def forget_theme(session: Session, board_id: str, theme_id: str) -> None:
     emptied: the room saw the title while the theme stood, and a later catch-up does
     not bring back a title the board no longer shows (its notes stay as they are)."""
     carrying = session.exec(
-        select(Event).where(Event.board_id == board_id, col(Event.type).in_(THEME_TYPES))
+        select(Event).where(
+            Event.board_id == board_id, col(Event.type).in_(audience.THEME_CARD_EVENTS)
+        )
     ).all()
     for event in carrying:
         if event.data.get("id") == theme_id:
