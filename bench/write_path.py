@@ -63,16 +63,11 @@ async def _room(client: httpx.AsyncClient, app: Any) -> tuple[str, list[str], li
     """A board with the national strategy's columns and PARTICIPANTS joined people."""
     with app.state.db.session() as session:
         accounts.create_facilitator(session, "fasi@example.fi", PASSWORD, "Fasi")
-    token = (
-        await client.post(
-            "/api/v1/auth/token", json={"email": "fasi@example.fi", "password": PASSWORD}
-        )
-    ).json()["access_token"]
     board = (
         await client.post(
             "/api/v1/boards",
             json={"title": "ELO-foorumi", "template": "elo-national-2020"},
-            headers={"Authorization": f"Bearer {token}"},
+            headers=await _facilitator_headers(client),
         )
     ).json()
     tokens = []

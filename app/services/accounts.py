@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from app.db import begin_write, end_access_after_commit
 from app.errors import Conflict, InvalidInput, NotAuthenticated
-from app.models import AuthToken, Facilitator, Participant, new_id, utcnow
+from app.models import AuthToken, Facilitator, Participant, utcnow
 from app.security import dummy_verify, hash_password, new_token, token_digest, verify_password
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -91,16 +91,13 @@ def add_token(
     """A new random token in the open transaction, which the caller commits: a room's
     joins commit together (app.unit). One Core insert, outside the ORM's flush."""
     token = new_token()
-    now = utcnow()
-    session.execute(
+    session.execute(  # its id and creation time are the columns' defaults
         INSERT_TOKEN,
         {
-            "id": new_id(),
             "token_hash": token_digest(secret, token),
             "facilitator_id": facilitator_id,
             "participant_id": participant_id,
-            "expires_at": now + lifetime,
-            "created_at": now,
+            "expires_at": utcnow() + lifetime,
         },
     )
     return token

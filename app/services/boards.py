@@ -320,19 +320,9 @@ def join_board(session: Session, settings: Settings, board_id: str, name: str) -
             "The board is full: it has room for {count} people.",
             count=settings.max_participants_per_board,
         )
-    participant_id = new_id()
+    participant_id = new_id()  # the rest (role, time, done) are the columns' defaults
     session.execute(
-        INSERT_PARTICIPANT,
-        {
-            "id": participant_id,
-            "board_id": board.id,
-            "facilitator_id": None,
-            "role": Role.participant.value,
-            "name": shown_name,
-            "created_at": utcnow(),
-            "discussion_group_id": None,
-            "done": False,
-        },
+        INSERT_PARTICIPANT, {"id": participant_id, "board_id": board.id, "name": shown_name}
     )
     token = accounts.add_token(
         session,
